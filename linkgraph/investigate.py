@@ -1,0 +1,120 @@
+"""The investigator queries every backend answers, by name.
+
+Each backend implements the same names with the same parameters and result columns: the
+DuckDB store in SQL (+ igraph for paths), the Neo4j store with ``queries/investigate/<name>.cypher``.
+``linkgraph query NAME --param k=v`` and the app call them through ``Store.query``, so results
+can be compared across backends. Every query is bounded by ``limit``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from linkgraph.errors import QueryError
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: type
+    required: bool = True
+    default: Any = None
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    name: str
+    doc: str
+    params: tuple[Param, ...]
+    columns: tuple[str, ...]
+
+
+LIMIT = Param("limit", int, False, 1000, "maximum rows returned")
+
+QUERIES: dict[str, QuerySpec] = {
+    q.name: q
+    for q in (
+        QuerySpec(
+            "search",
+            "Accounts whose id, email, IP or payment fingerprint matches the term (exact, or prefix for ids/emails).",
+            (Param("term", str), LIMIT),
+            ("account_id", "email", "created_at", "matched_on", "matched_value", "cluster_id"),
+        ),
+        QuerySpec(
+            "account",
+            "One account's properties and its cluster in the latest run.",
+            (Param("account_id", str),),
+            ("account_id", "created_at", "email", "email_domain", "country", "org_id", "org_verified",
+             "plan", "status", "cluster_id", "cluster_score"),
+        ),
+        QuerySpec(
+            "cluster_members",
+            "Members of a cluster in the latest run, with their sign-up time and identifier counts.",
+            (Param("cluster_id", str), LIMIT),
+            ("account_id", "email", "created_at", "country", "status", "payment_methods", "ips", "devices"),
+        ),
+        QuerySpec(
+            "neighbourhood",
+            "Accounts and identifiers within `depth` hops (1 or 2 account-identifier steps) of an account.",
+            (Param("account_id", str), Param("depth", int, False, 1), LIMIT),
+            ("src_label", "src", "rel", "dst_label", "dst", "hop"),
+        ),
+        QuerySpec(
+            "shortest_path",
+            "The shortest chain of shared identifiers that links account a to account b.",
+            (Param("a", str), Param("b", str), Param("max_hops", int, False, 8)),
+            ("step", "label", "node", "rel"),
+        ),
+        QuerySpec(
+            "clusters_by_provider",
+            "Clusters of the latest run whose members used IPs of a proxy provider.",
+            (Param("provider", str), LIMIT),
+            ("cluster_id", "score", "size", "accounts_on_provider"),
+        ),
+        QuerySpec(
+            "accounts_by_payment",
+            "Accounts that share a payment method (by fingerprint).",
+            (Param("payment_fingerprint", str), LIMIT),
+            ("account_id", "email", "created_at", "added_at", "cluster_id"),
+        ),
+        QuerySpec(
+            "new_accounts_near_cluster",
+            "Accounts created after `since` that share a payment method, device or IP with a cluster's "
+            "members but are not members: replacements for banned accounts.",
+            (Param("cluster_id", str), Param("since", str), LIMIT),
+            ("account_id", "created_at", "id_type", "identifier", "shared_with"),
+        ),
+    )
+}
+
+
+def bind(name: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Check and coerce parameters for query ``name``; raise QueryError naming the problem."""
+    spec = QUERIES.get(name)
+    if spec is None:
+        raise QueryError(f"unknown query {name!r}; known: {', '.join(sorted(QUERIES))}")
+    known = {p.name for p in spec.params}
+    extra = set(params) - known
+    if extra:
+        raise QueryError(f"query {name!r} takes no parameter {sorted(extra)[0]!r}; it takes {sorted(known)}")
+    out: dict[str, Any] = {}
+    for p in spec.params:
+        if p.name not in params or params[p.name] is None:
+            if p.required:
+                raise QueryError(f"query {name!r} needs parameter {p.name!r} ({p.doc or p.type.__name__})")
+            out[p.name] = p.default
+            continue
+        value = params[p.name]
+        try:
+            out[p.name] = p.type(value)
+        except (TypeError, ValueError):
+            raise QueryError(f"parameter {p.name!r} of {name!r} must be {p.type.__name__}, got {value!r}") from None
+    if "limit" in out and not (1 <= out["limit"] <= 100_000):
+        raise QueryError("limit must be between 1 and 100000")
+    if "depth" in out and out["depth"] not in (1, 2):
+        raise QueryError("depth must be 1 or 2")
+    if "max_hops" in out and not (1 <= out["max_hops"] <= 12):
+        raise QueryError("max_hops must be between 1 and 12")
+    return out
