@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -29,32 +32,49 @@ class SourceFile:
 
 @dataclass
 class LoadBatch:
-    """A validated, normalised export, ready for a store to merge in one step.
+    """A validated, normalised export, staged on disk, ready for a store to merge in one step.
 
-    ``tables`` maps each name in ``schema.LOAD_TABLES`` to an Arrow table with exactly
-    ``schema.table_schema(name)``, keys unique (the loader aggregates duplicates). Tables the
-    export did not provide are empty, never missing.
+    The loader streams each input file in chunks and writes ``<staging>/<table>.parquet`` for
+    every name in ``schema.LOAD_TABLES`` with exactly ``schema.table_schema(name)`` and unique
+    keys (duplicates aggregated by the schema's merge rules). Tables the export did not provide
+    are written empty, never missing. Staging on disk keeps memory bounded for exports larger
+    than RAM: stores read the Parquet files in batches (DuckDB reads them out of core).
     """
 
-    tables: dict[str, pa.Table]
+    staging: Path
     files: list[SourceFile]
     source: str
+    counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+    def path(self, table: str) -> Path:
+        if table not in schema.LOAD_TABLES:
+            raise KeyError(table)
+        return self.staging / f"{table}.parquet"
+
+    def read(self, table: str, columns: list[str] | None = None) -> pa.Table:
+        """A whole staged table in memory (fine for tests and small tables)."""
+        import pyarrow.parquet as pq
+
+        return pq.read_table(self.path(table), columns=columns)
+
+    def iter_batches(self, table: str, batch_size: int = 50_000) -> Iterator[pa.RecordBatch]:
+        """The staged table in record batches of at most ``batch_size`` rows (bounded memory)."""
+        import pyarrow.parquet as pq
+
+        with pq.ParquetFile(self.path(table)) as f:
+            yield from f.iter_batches(batch_size=batch_size)
 
     @property
     def fingerprint(self) -> str:
-        """Hash of the input files' hashes: equal for byte-identical exports."""
+        """Hash of the input files' hashes (and the mapping): equal for byte-identical exports."""
         h = hashlib.sha256()
-        for f in sorted(self.files, key=lambda f: f.table):
+        for f in sorted(self.files, key=lambda f: (f.table, f.path)):
             h.update(f"{f.table}:{f.sha256}\n".encode())
         return h.hexdigest()
 
-    def counts(self) -> dict[str, int]:
-        return {name: t.num_rows for name, t in self.tables.items()}
-
-    @classmethod
-    def empty_tables(cls) -> dict[str, pa.Table]:
-        return {name: schema.table_schema(name).empty_table() for name in schema.LOAD_TABLES}
+    def cleanup(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
 
 
 @dataclass(frozen=True)
