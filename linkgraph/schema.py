@@ -267,7 +267,9 @@ RUN_LABEL = "DetectionRun"
 DECISION_LABEL = "Decision"
 LOAD_LABEL = "LoadRun"
 IN_CLUSTER = "IN_CLUSTER"
-RESULT_LABELS = (CLUSTER_LABEL, RUN_LABEL, DECISION_LABEL, LOAD_LABEL)
+# The Neo4j store's cross-process write lease (DuckDB uses a lock file instead).
+LOCK_LABEL = "WriteLock"
+RESULT_LABELS = (CLUSTER_LABEL, RUN_LABEL, DECISION_LABEL, LOAD_LABEL, LOCK_LABEL)
 RESULT_RELATIONSHIPS = (IN_CLUSTER, "DECIDED", "PRODUCED")
 
 DECISION_STATUSES = ("confirmed", "dismissed", "needs_review")
