@@ -1,0 +1,93 @@
+"""The steps an investigator runs, each over any ``Store``: load an export, detect campaigns.
+
+The CLI, the app and the tests all call these functions, so a load from the app's upload page
+behaves exactly like ``linkgraph load``. Nothing here knows which backend it has.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from linkgraph.model import LoadRecord, RunRecord
+from linkgraph.store.base import Progress, Store
+
+if TYPE_CHECKING:
+    from linkgraph.settings import DetectSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    record: LoadRecord
+    skipped: bool  # the store already held this exact export: nothing was written
+    warnings: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def load(
+    store: Store,
+    path: str | os.PathLike[str],
+    mapping: str | os.PathLike[str] | None = None,
+    *,
+    pseudonymise_key: bytes | None = None,
+    progress: Progress | None = None,
+    staging_dir: str | os.PathLike[str] | None = None,
+) -> LoadReport:
+    """Validate and normalise the export at ``path`` and merge it into ``store``, all or nothing.
+
+    The store's write lock is held throughout, so two loads never interleave; validation runs
+    before anything is written, so a bad export leaves the store untouched. Loading a
+    byte-identical export again is recognised by its fingerprint and writes nothing.
+    """
+    from loaders import load_export
+
+    with store.write_lock():
+        accounts = store.read_table("accounts", ["account_id"])
+        intel = store.read_table("ip_intel")
+        stage_root = staging_dir or _staging_root(store)
+        batch = load_export(
+            path,
+            mapping,
+            staging_dir=stage_root,
+            known_accounts=accounts.column("account_id").combine_chunks() if accounts.num_rows else None,
+            known_intel=intel if intel.num_rows else None,
+            pseudonymise_key=pseudonymise_key,
+            progress=progress,
+        )
+        try:
+            previous = store.find_load(batch.fingerprint)
+            if previous is not None:
+                log.info("export already loaded as load %s; nothing to do", previous.load_id)
+                return LoadReport(previous, skipped=True, warnings=batch.warnings, counts=batch.counts)
+            record = store.apply_load(batch, progress=progress)
+            return LoadReport(record, skipped=False, warnings=batch.warnings, counts=batch.counts)
+        finally:
+            batch.cleanup()
+
+
+def _staging_root(store: Store) -> str | None:
+    """Stage next to an embedded store (same disk, room to spill); else the system temp dir."""
+    if store.backend == "duckdb":
+        parent = Path(store.location).parent
+        if os.access(parent, os.W_OK):
+            return str(parent)
+    return tempfile.gettempdir()
+
+
+def detect(
+    store: Store,
+    settings: DetectSettings | None = None,
+    *,
+    progress: Progress | None = None,
+) -> RunRecord:
+    """Link accounts, find communities, score them and store the run (under the write lock)."""
+    from linkgraph.detection import detect as run_detection
+
+    with store.write_lock():
+        return run_detection(store, settings, progress=progress)
