@@ -1,0 +1,165 @@
+"""Communities on the weighted account link graph: Leiden (CPM) and strong components.
+
+Why these two views:
+
+* ``leiden`` (the default view): igraph's Leiden with the **CPM** objective. Modularity has a
+  resolution limit that makes campaign communities swallow linked background accounts as the
+  graph grows (ANALYTICS_NOTES: 7–15 of 30 campaigns recovered at 1M accounts); CPM asks
+  each community to have an internal link density above ``resolution`` regardless of the
+  graph's size, so a campaign comes out as itself at 10k and at 1M accounts. Isolated accounts
+  are dropped first (they cannot join anything and cost more than half of the run time).
+  The seed is fixed, so the same data gives the same communities.
+* ``strong_components``: connected components over links of weight ≥ ``strong_threshold``
+  (sharing a card or a device among few accounts). Simple, transparent, and a cross-check:
+  a Leiden cluster that is also one strong component is hard to argue with.
+
+Communities smaller than ``min_size`` are not clusters. networkx is used only for small
+per-cluster subgraphs (explanations, GraphML export), never on the whole graph.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import igraph as ig
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from linkgraph.linking import LINK_TYPES, Links
+from linkgraph.settings import DetectSettings
+
+log = logging.getLogger(__name__)
+
+VIEWS = ("leiden", "strong_components")
+
+
+@dataclass
+class Partition:
+    """Cluster label per account index (``-1``: in no cluster); labels are 0..n_clusters-1,
+    numbered by decreasing size (ties: smallest account index first)."""
+
+    view: str
+    labels: np.ndarray
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_clusters(self) -> int:
+        return int(self.labels.max(initial=-1)) + 1
+
+    def members(self, label: int) -> np.ndarray:
+        return np.flatnonzero(self.labels == label)
+
+    def sizes(self) -> np.ndarray:
+        return np.bincount(self.labels[self.labels >= 0], minlength=self.n_clusters)
+
+
+def _relabel(raw: np.ndarray, min_size: int) -> np.ndarray:
+    """Keep groups of at least ``min_size`` (raw label -1 = none), numbered by size desc."""
+    out = np.full(len(raw), -1, dtype=np.int64)
+    ok = raw >= 0
+    if not ok.any():
+        return out
+    uniq, inv, counts = np.unique(raw[ok], return_inverse=True, return_counts=True)
+    first = np.full(len(uniq), np.iinfo(np.int64).max)
+    np.minimum.at(first, inv, np.flatnonzero(ok))
+    big = counts >= min_size
+    order = np.lexsort((first, -counts))
+    order = order[big[order]]
+    new = np.full(len(uniq), -1, dtype=np.int64)
+    new[order] = np.arange(len(order))
+    out[ok] = new[inv]
+    return out
+
+
+def leiden(links: Links, settings: DetectSettings | None = None) -> Partition:
+    """Leiden/CPM communities of the link graph (isolated accounts dropped first)."""
+    settings = settings or DetectSettings()
+    t = time.perf_counter()
+    labels = np.full(links.n_accounts, -1, dtype=np.int64)
+    if links.n_links == 0:
+        return Partition("leiden", labels, {"seconds": 0.0, "nodes": 0, "edges": 0})
+    nodes = np.unique(np.concatenate((links.a, links.b)))
+    a = np.searchsorted(nodes, links.a)
+    b = np.searchsorted(nodes, links.b)
+    g = ig.Graph(n=len(nodes), edges=np.column_stack((a, b)).astype(np.int64), directed=False)
+    rng = random.Random(settings.seed)
+    random.seed(settings.seed)
+    ig.set_random_number_generator(rng)
+    try:
+        part = g.community_leiden(
+            objective_function="CPM",
+            weights=links.weight.tolist(),
+            resolution=settings.resolution,
+            n_iterations=settings.n_iterations,
+        )
+    finally:
+        ig.set_random_number_generator(random)
+    raw = np.full(links.n_accounts, -1, dtype=np.int64)
+    raw[nodes] = np.asarray(part.membership, dtype=np.int64)
+    labels = _relabel(raw, settings.min_size)
+    stats = {
+        "seconds": round(time.perf_counter() - t, 3),
+        "nodes": int(len(nodes)),
+        "edges": int(links.n_links),
+        "communities": int(raw.max(initial=-1) + 1),
+        "quality": float(part.quality) if hasattr(part, "quality") else None,
+    }
+    return Partition("leiden", labels, stats)
+
+
+def strong_components(links: Links, settings: DetectSettings | None = None) -> Partition:
+    """Connected components over links with weight ≥ ``strong_threshold``."""
+    settings = settings or DetectSettings()
+    t = time.perf_counter()
+    keep = links.weight >= settings.strong_threshold
+    n = links.n_accounts
+    m = sp.coo_matrix(
+        (np.ones(int(keep.sum()), dtype=np.int8), (links.a[keep], links.b[keep])), shape=(n, n)
+    ).tocsr()
+    _, comp = connected_components(m, directed=False)
+    deg = np.bincount(np.concatenate((links.a[keep], links.b[keep])), minlength=n)
+    raw = np.where(deg > 0, comp, -1).astype(np.int64)
+    labels = _relabel(raw, settings.min_size)
+    return Partition(
+        "strong_components", labels, {"seconds": round(time.perf_counter() - t, 3), "edges": int(keep.sum())}
+    )
+
+
+def internal_links(links: Links, labels: np.ndarray) -> np.ndarray:
+    """Row numbers of the links whose two ends are in the same cluster."""
+    la, lb = labels[links.a], labels[links.b]
+    return np.flatnonzero((la >= 0) & (la == lb))
+
+
+def cluster_subgraph(links: Links, members: np.ndarray) -> nx.Graph:
+    """The networkx graph of the links among ``members`` (account indices), for one cluster.
+
+    Nodes are account ids; edges carry ``weight`` and the per-type shared counts.
+    """
+    mask = np.zeros(links.n_accounts, dtype=bool)
+    mask[members] = True
+    rows = np.flatnonzero(mask[links.a] & mask[links.b])
+    g = nx.Graph()
+    ids = links.account_ids
+    g.add_nodes_from(ids.take(members).to_pylist())
+    ev = links.evidence(rows).to_pylist()
+    a = ids.take(links.a[rows]).to_pylist()
+    b = ids.take(links.b[rows]).to_pylist()
+    w = links.weight[rows].tolist()
+    counts = {t: links.counts[t][rows].tolist() for t in LINK_TYPES}
+    for i in range(len(rows)):  # one small cluster: bounded by the cluster's own links
+        attrs = {t: counts[t][i] for t in LINK_TYPES if counts[t][i]}
+        g.add_edge(a[i], b[i], weight=w[i], evidence=ev[i] or "", **attrs)
+    return g
+
+
+def partitions(links: Links, settings: DetectSettings | None = None) -> dict[str, Partition]:
+    """Both views, keyed by view name (``VIEWS``)."""
+    settings = settings or DetectSettings()
+    return {"leiden": leiden(links, settings), "strong_components": strong_components(links, settings)}

@@ -1,0 +1,353 @@
+"""Detection run orchestration: store tables → links → communities → scores → stored run.
+
+``detect(store, settings)`` reads whole load tables as Arrow, builds the weighted link graph
+(``linking``), finds communities in two views (``communities``: Leiden/CPM, the default, and
+strong components), scores every cluster (``scoring``), gives clusters **stable ids** and
+stores one ``DetectionResult`` with ``store.save_run`` (the store writes it atomically). The
+caller holds the store's write lock (``pipeline.detect`` does).
+
+Stable ids: a new cluster takes the id of the previous run's cluster (same view) with which
+it shares the most members, when their Jaccard similarity is at least ``id_jaccard`` (0.5);
+each old id is used at most once. Other clusters get a fresh ``C`` + zero-padded number that
+continues the largest number ever used (kept in each run's stats), so an id never means two
+different things.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from linkgraph import communities, linking, scoring
+from linkgraph.errors import ConfigError
+from linkgraph.model import RESULT_TABLES, DetectionResult, RunRecord
+from linkgraph.settings import DetectSettings
+from linkgraph.store.base import Progress, Store
+
+log = logging.getLogger(__name__)
+
+# What detection reads: table -> columns (None = all).
+INPUT_COLUMNS: dict[str, list[str] | None] = {
+    "accounts": ["account_id", "created_at", "email_domain", "email_local", "org_id", "org_verified"],
+    "paid_with": ["account_id", "payment_fingerprint"],
+    "payment_methods": ["payment_fingerprint", "method_type"],
+    "used_ip": ["account_id", "ip", "first_seen", "last_seen", "request_count", "user_agent"],
+    "ip_addresses": ["ip", "proxy_provider", "proxy_kind"],
+    "in_subnet": None,
+    "via_proxy": None,
+    "proxy_providers": None,
+    "used_device": None,
+    "email_at": None,
+    "email_domains": None,
+    "member_of": None,
+    "usage": ["account_id", "category", "requests", "flagged_jailbreak"],
+}
+ID_PREFIX = "C"
+ID_DIGITS = 6
+_ID_RE = re.compile(r"^C(\d+)$")
+
+
+def read_inputs(store: Store) -> dict[str, pa.Table]:
+    """The load tables detection needs, whole, as Arrow."""
+    return {name: store.read_table(name, cols) for name, cols in INPUT_COLUMNS.items()}
+
+
+def id_number(cluster_id: str) -> int:
+    m = _ID_RE.match(cluster_id or "")
+    return int(m.group(1)) if m else 0
+
+
+def format_id(number: int) -> str:
+    return f"{ID_PREFIX}{number:0{ID_DIGITS}d}"
+
+
+def assign_ids(
+    new_members: pd.DataFrame,
+    previous: pd.DataFrame,
+    next_number: int,
+    threshold: float = 0.5,
+) -> tuple[dict[int, str], int]:
+    """Stable ids for new clusters.
+
+    ``new_members``: columns ``label`` (int), ``account_id``; ``previous``: columns
+    ``cluster_id``, ``account_id`` (the previous run's members of the same view).
+    Returns ``({label: cluster_id}, next unused number)``. Matching is greedy by decreasing
+    Jaccard (ties: larger overlap, then label, then old id), each old id at most once.
+    """
+    labels = np.sort(new_members["label"].unique())
+    new_size = new_members.groupby("label").size()
+    mapping: dict[int, str] = {}
+    if len(previous):
+        old_size = previous.groupby("cluster_id").size()
+        inter = (
+            new_members.merge(previous, on="account_id", how="inner")
+            .groupby(["label", "cluster_id"])
+            .size()
+            .rename("inter")
+            .reset_index()
+        )
+        if len(inter):
+            inter["jaccard"] = inter["inter"] / (
+                new_size.loc[inter["label"]].to_numpy() + old_size.loc[inter["cluster_id"]].to_numpy() - inter["inter"]
+            )
+            cand = inter[inter["jaccard"] >= threshold].sort_values(
+                ["jaccard", "inter", "label", "cluster_id"], ascending=[False, False, True, True]
+            )
+            used: set[str] = set()
+            for label, cid in zip(cand["label"].tolist(), cand["cluster_id"].tolist(), strict=True):
+                if label in mapping or cid in used:
+                    continue
+                mapping[int(label)] = str(cid)
+                used.add(str(cid))
+    for label in labels.tolist():
+        if label not in mapping:
+            mapping[int(label)] = format_id(next_number)
+            next_number += 1
+    return mapping, next_number
+
+
+def _ts(days: pd.Series) -> pa.Array:
+    us = np.round(days.to_numpy(dtype=float) * 86_400e6)
+    mask = np.isnan(us)
+    return pa.array(np.where(mask, 0, us).astype(np.int64), type=pa.int64(), mask=mask).cast(
+        pa.timestamp("us", tz="UTC")
+    )
+
+
+def _typed(columns: Mapping[str, pa.DataType], data: dict[str, Any]) -> pa.Table:
+    return pa.table({c: pa.array(data[c], type=t) if not isinstance(data[c], pa.Array) else data[c].cast(t)
+                     for c, t in columns.items()})
+
+
+def _identifiers(links: linking.Links, labels: np.ndarray, ids: np.ndarray) -> pa.Table:
+    """Shared infrastructure per cluster: identifiers used by ≥ 2 members, any popularity.
+
+    Identifiers over ``max_share`` (no pairwise links) are kept here as cluster-level
+    evidence; identifiers that mean nothing (webmail domains, ISPs) are left out.
+    """
+    parts: list[pa.Table] = []
+    for t in linking.EVIDENCE_TYPES:
+        inc = links.incidence.get(t)
+        if inc is None or not len(inc.account):
+            continue
+        lab = labels[inc.account]
+        sel = (lab >= 0) & (inc.mult[inc.ident] > 0)
+        if not sel.any():
+            continue
+        nn = len(inc.names)
+        key, cnt = np.unique(lab[sel].astype(np.int64) * nn + inc.ident[sel], return_counts=True)
+        keep = cnt >= 2
+        key, cnt = key[keep], cnt[keep]
+        parts.append(
+            pa.table(
+                {
+                    "cluster_id": pa.array(ids[key // nn], pa.string()),
+                    "id_type": pa.array([t] * len(key), pa.string()),
+                    "identifier": inc.names.take(pa.array(key % nn)).cast(pa.string()),
+                    "members": pa.array(cnt, pa.int64()),
+                }
+            )
+        )
+    if not parts:
+        return pa.table({c: pa.array([], t) for c, t in RESULT_TABLES["identifiers"].items()})
+    out = pa.concat_tables(parts)
+    return out.sort_by([("cluster_id", "ascending"), ("members", "descending"), ("id_type", "ascending")])
+
+
+def _links_table(links: linking.Links, labels: np.ndarray, ids: np.ndarray) -> pa.Table:
+    rows = communities.internal_links(links, labels)
+    return pa.table(
+        {
+            "cluster_id": pa.array(ids[labels[links.a[rows]]], pa.string()),
+            "a": links.account_ids.take(pa.array(links.a[rows])),
+            "b": links.account_ids.take(pa.array(links.b[rows])),
+            "weight": pa.array(np.round(links.weight[rows], 6), pa.float64()),
+            "evidence": links.evidence(rows),
+        }
+    )
+
+
+def _previous(store: Store) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Previous run's (clusters[cluster_id, view], members[cluster_id, account_id]) and the
+    next fresh id number."""
+    runs = store.runs()
+    empty = pd.DataFrame({"cluster_id": pd.Series([], dtype=object), "account_id": pd.Series([], dtype=object)})
+    if not runs:
+        return pd.DataFrame({"cluster_id": [], "view": []}), empty, 1
+    last = runs[0]
+    clusters = store.read_result("clusters", last.run_id).select(["cluster_id", "view"]).to_pandas()
+    members = store.read_result("members", last.run_id).to_pandas()
+    top = max((int(r.stats.get("max_cluster_number", 0) or 0) for r in runs), default=0)
+    if len(clusters):
+        top = max(top, int(clusters["cluster_id"].map(id_number).max()))
+    return clusters, members, top + 1
+
+
+def build_result(
+    tables: Mapping[str, pa.Table],
+    settings: DetectSettings,
+    previous: tuple[pd.DataFrame, pd.DataFrame, int] | None = None,
+    progress: Progress | None = None,
+    partitions: Mapping[str, communities.Partition] | None = None,
+    links: linking.Links | None = None,
+) -> DetectionResult:
+    """Everything ``detect`` does except reading and saving: pure over Arrow tables.
+
+    ``previous`` is ``(clusters[cluster_id, view], members[cluster_id, account_id], next
+    number)`` of the previous run, for stable ids.
+    """
+    timings: dict[str, float] = {}
+    step = [0]
+    total_steps = 5
+
+    def tick(what: str, t0: float) -> float:
+        now = time.perf_counter()
+        timings[what] = round(now - t0, 3)
+        step[0] += 1
+        if progress is not None:
+            progress(step[0], total_steps, what)
+        return now
+
+    t = time.perf_counter()
+    links = links if links is not None else linking.link_accounts(tables, settings)
+    t = tick("link", t)
+    parts = dict(partitions) if partitions is not None else communities.partitions(links, settings)
+    t = tick("communities", t)
+    sig = scoring.account_signals(tables, links)
+    prev_clusters, prev_members, next_number = previous or (pd.DataFrame(), pd.DataFrame(), 1)
+
+    cluster_tables, member_tables, ident_tables, link_tables = [], [], [], []
+    view_stats: dict[str, Any] = {}
+    threshold = settings.score_threshold if settings.score_threshold is not None else scoring.DEFAULT_THRESHOLD
+    for view in communities.VIEWS:
+        part = parts[view]
+        labels = part.labels
+        k = part.n_clusters
+        scored = scoring.score_clusters(labels, links, sig, tables)
+        members_idx = np.flatnonzero(labels >= 0)
+        new_members = pd.DataFrame(
+            {"label": labels[members_idx], "account_id": links.account_ids.take(pa.array(members_idx)).to_pylist()}
+        )
+        if len(prev_clusters) and len(prev_members):
+            old_ids = set(prev_clusters.loc[prev_clusters["view"] == view, "cluster_id"])
+            prev_view = prev_members[prev_members["cluster_id"].isin(old_ids)]
+        else:
+            prev_view = pd.DataFrame({"cluster_id": [], "account_id": []})
+        mapping, next_number = assign_ids(new_members, prev_view, next_number, settings.id_jaccard)
+        ids = np.array([mapping[i] for i in range(k)], dtype=object)
+        reused = sum(1 for i in range(k) if id_number(mapping[i]) < (previous[2] if previous else 1))
+        data = {
+            "cluster_id": ids.tolist(),
+            "score": scored["score"].to_numpy(),
+            "size": scored["size"].to_numpy(),
+            "evidence": scored["evidence"].tolist(),
+            "features": scored["features"].tolist(),
+            "contributions": scored["contributions"].tolist(),
+            "first_signup": _ts(scored["first_signup_days"]),
+            "last_signup": _ts(scored["last_signup_days"]),
+            "payment_methods": scored["payment_methods"].to_numpy(),
+            "proxy_providers": scored["proxy_providers"].tolist(),
+            "requests": scored["requests"].to_numpy(),
+            "top_categories": scored["top_categories"].tolist(),
+            "view": [view] * k,
+        }
+        cluster_tables.append(_typed(RESULT_TABLES["clusters"], data))
+        member_tables.append(
+            pa.table(
+                {
+                    "cluster_id": pa.array(ids[labels[members_idx]], pa.string()),
+                    "account_id": links.account_ids.take(pa.array(members_idx)).cast(pa.string()),
+                }
+            )
+        )
+        ident_tables.append(_identifiers(links, labels, ids))
+        link_tables.append(_links_table(links, labels, ids))
+        view_stats[view] = {
+            "clusters": k,
+            "clustered_accounts": len(members_idx),
+            "flagged_clusters": int((scored["score"] >= threshold).sum()),
+            "flagged_accounts": int(scored.loc[scored["score"] >= threshold, "size"].sum()),
+            "ids_reused": reused,
+            **part.stats,
+        }
+    t = tick("score", t)
+    clusters = pa.concat_tables(cluster_tables)
+    order = pc.sort_indices(clusters, [("view", "ascending"), ("score", "descending"), ("cluster_id", "ascending")])
+    clusters = clusters.take(order)
+    members = pa.concat_tables(member_tables)
+    identifiers = pa.concat_tables(ident_tables)
+    link_t = pa.concat_tables(link_tables)
+    tick("assemble", t)
+    params = {
+        **settings.to_dict(),
+        "score_threshold": threshold,
+        "score_weights": dict(scoring.WEIGHTS),
+        "score_bias": scoring.BIAS,
+    }
+    stats: dict[str, Any] = {
+        "accounts": links.n_accounts,
+        "links": links.n_links,
+        "clusters": view_stats["leiden"]["clusters"],
+        "flagged_clusters": view_stats["leiden"]["flagged_clusters"],
+        "flagged_accounts": view_stats["leiden"]["flagged_accounts"],
+        "max_cluster_number": next_number - 1,
+        "linking": links.stats,
+        "views": view_stats,
+        "seconds": timings,
+    }
+    return DetectionResult(
+        params=params,
+        clusters=clusters,
+        members=members,
+        identifiers=identifiers,
+        links=link_t,
+        stats=stats,
+        engine=settings.engine,
+    )
+
+
+def detect(store: Store, settings: DetectSettings | None = None, *, progress: Progress | None = None) -> RunRecord:
+    """Run detection over everything in ``store`` and save the run; returns its record.
+
+    The caller holds the write lock (``linkgraph.pipeline.detect``). ``engine="gds"`` needs a
+    store that offers ``gds_leiden`` (the Neo4j backend with the GDS plugin); the in-process
+    igraph engine works with every store.
+    """
+    settings = settings or DetectSettings()
+    started = time.perf_counter()
+    t = time.perf_counter()
+    tables = read_inputs(store)
+    read_s = time.perf_counter() - t
+    if tables["accounts"].num_rows == 0:
+        raise ConfigError("the store holds no accounts: load an export first (linkgraph load DIR)")
+    partitions = None
+    links = None
+    if settings.engine == "gds":
+        gds = getattr(store, "gds_leiden", None)
+        if gds is None:
+            raise ConfigError("engine 'gds' needs the Neo4j backend with the Graph Data Science plugin")
+        links = linking.link_accounts(tables, settings)
+        raw = np.asarray(gds(links, settings), dtype=np.int64)
+        partitions = {
+            "leiden": communities.Partition("leiden", communities._relabel(raw, settings.min_size), {"engine": "gds"}),
+            "strong_components": communities.strong_components(links, settings),
+        }
+    result = build_result(tables, settings, _previous(store), progress, partitions, links)
+    result.stats["seconds"]["read"] = round(read_s, 3)
+    record = store.save_run(result)
+    log.info(
+        "detection run %s: %s clusters, %s flagged, %.1fs",
+        record.run_id,
+        result.stats["clusters"],
+        result.stats["flagged_clusters"],
+        time.perf_counter() - started,
+    )
+    return record

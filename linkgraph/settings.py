@@ -1,0 +1,144 @@
+"""Detection settings: one dataclass with defaults, readable from a TOML/JSON file or a dict.
+
+Settings know nothing about stores or engines' internals; ``linkgraph.detection.detect`` reads
+them, and every value used is recorded in the run's ``params`` so a stored run can be
+reproduced. The defaults were chosen with ``bench/bench_quality.py`` (generated exports with
+planted campaigns at two sizes and several seeds), not by fitting one data set.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from linkgraph.errors import ConfigError
+
+# Base link strength per identifier type for two accounts that share one identifier used by
+# exactly two accounts, at the same time. Payment instruments and device fingerprints are
+# strong evidence; an IP address is medium; a subnet, a proxy provider or an email domain is
+# weak. Organisation membership is not fraud evidence (teams share orgs by design): it is a
+# scoring signal only and never creates links.
+DEFAULT_BASE_WEIGHTS: dict[str, float] = {
+    "payment": 1.0,
+    "device": 0.8,
+    "ip": 0.5,
+    "subnet": 0.08,
+    "proxy": 0.04,
+    "email_domain": 0.1,
+}
+
+ENGINES = ("igraph", "gds")
+DAMPINGS = ("log", "power")
+
+
+@dataclass
+class DetectSettings:
+    """Everything that shapes a detection run.
+
+    Linking: an identifier shared by ``n`` accounts adds ``base[type] * damping(n) * time``
+    to the link of every pair of them. ``damping`` is ``log2(3) / log2(1 + n)`` ("log") or
+    ``(2 / n) ** alpha`` ("power"); both are 1 for a pair. ``time`` is 1 when the two
+    accounts used the identifier within ``time_tau_days`` of each other and decays towards
+    ``time_floor`` as the gap grows (IP, subnet, proxy and device intervals only).
+    Identifiers shared by more than ``max_share`` accounts (carrier NAT, big proxy pools,
+    webmail) make no pairwise links; they stay as cluster-level evidence.
+    """
+
+    # linking
+    base_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_BASE_WEIGHTS))
+    disposable_domain_weight: float = 0.3  # base for a disposable email domain (webmail: 0)
+    damping: str = "log"
+    alpha: float = 1.0
+    max_share: int = 200
+    time_tau_days: float = 7.0
+    time_floor: float = 0.2
+    # communities
+    engine: str = "igraph"
+    resolution: float = 0.02
+    n_iterations: int = 10
+    seed: int = 42
+    min_size: int = 3
+    strong_threshold: float = 0.5  # link weight for the strong_components view
+    # stable ids
+    id_jaccard: float = 0.5
+    # scoring
+    score_threshold: float | None = None  # None: scoring.DEFAULT_THRESHOLD
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise ConfigError for values that cannot work (a user typo should not become a bad run)."""
+        from linkgraph.schema import IDENTIFIER_BY_NAME
+
+        unknown = set(self.base_weights) - set(IDENTIFIER_BY_NAME)
+        if unknown:
+            raise ConfigError(f"unknown identifier type(s) in base_weights: {sorted(unknown)}")
+        if "org" in self.base_weights:
+            raise ConfigError("org membership is a scoring signal, not a link: remove 'org' from base_weights")
+        if any(v < 0 for v in self.base_weights.values()):
+            raise ConfigError("base_weights must be >= 0")
+        if self.damping not in DAMPINGS:
+            raise ConfigError(f"damping must be one of {DAMPINGS}, not {self.damping!r}")
+        if self.engine not in ENGINES:
+            raise ConfigError(f"engine must be one of {ENGINES}, not {self.engine!r}")
+        if not self.resolution > 0:
+            raise ConfigError("resolution must be > 0")
+        if self.max_share < 2:
+            raise ConfigError("max_share must be >= 2")
+        if self.min_size < 2:
+            raise ConfigError("min_size must be >= 2")
+        if self.n_iterations == 0 or self.n_iterations < -1:
+            raise ConfigError("n_iterations must be >= 1 (or -1: until stable)")
+        if not 0 <= self.time_floor <= 1:
+            raise ConfigError("time_floor must be in [0, 1]")
+        if self.time_tau_days <= 0:
+            raise ConfigError("time_tau_days must be > 0")
+        if not 0 < self.id_jaccard <= 1:
+            raise ConfigError("id_jaccard must be in (0, 1]")
+        if self.score_threshold is not None and not 0 <= self.score_threshold <= 1:
+            raise ConfigError("score_threshold must be in [0, 1]")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_path_or_dict(cls, source: str | Path | Mapping[str, Any] | None) -> DetectSettings:
+        """Settings from a dict, a ``.toml`` or ``.json`` file (a ``[detect]`` table is accepted).
+
+        Unknown keys are an error, so a misspelt option is never silently ignored.
+        """
+        if source is None:
+            return cls()
+        if isinstance(source, Mapping):
+            data: dict[str, Any] = dict(source)
+        else:
+            path = Path(source)
+            try:
+                raw = path.read_bytes()
+            except OSError as e:
+                raise ConfigError(f"cannot read settings file {path}: {e.strerror}") from e
+            try:
+                data = tomllib.loads(raw.decode()) if path.suffix.lower() == ".toml" else json.loads(raw)
+            except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as e:
+                raise ConfigError(f"settings file {path} is not valid {path.suffix[1:] or 'JSON'}: {e}") from e
+            if not isinstance(data, dict):
+                raise ConfigError(f"settings file {path} must hold a table/object")
+        if "detect" in data and isinstance(data["detect"], dict):
+            data = dict(data["detect"])
+        names = {f.name for f in fields(cls)}
+        extra = set(data) - names
+        if extra:
+            raise ConfigError(f"unknown detect setting(s): {sorted(extra)}; known: {sorted(names)}")
+        if "base_weights" in data:
+            merged = dict(DEFAULT_BASE_WEIGHTS)
+            merged.update({str(k): float(v) for k, v in dict(data["base_weights"]).items()})
+            data["base_weights"] = merged
+        try:
+            return cls(**data)
+        except TypeError as e:
+            raise ConfigError(f"bad detect settings: {e}") from e
