@@ -40,7 +40,7 @@ INPUT_COLUMNS: dict[str, list[str] | None] = {
     "paid_with": ["account_id", "payment_fingerprint"],
     "payment_methods": ["payment_fingerprint", "method_type"],
     "used_ip": ["account_id", "ip", "first_seen", "last_seen", "request_count", "user_agent"],
-    "ip_addresses": ["ip", "proxy_provider", "proxy_kind"],
+    "ip_addresses": ["ip", "subnet", "proxy_provider", "proxy_kind"],
     "in_subnet": None,
     "via_proxy": None,
     "proxy_providers": None,

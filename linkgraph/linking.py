@@ -152,6 +152,8 @@ def _lookup(values: pa.Array, keys: pa.Array) -> np.ndarray:
 
 def _encode(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
     """Dictionary-encode identifier texts: (codes, names)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
     enc = pc.dictionary_encode(values)
     codes = np.asarray(pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
     return codes, enc.dictionary
@@ -191,6 +193,43 @@ def _make_incidence(
     return Incidence(id_type, acc.astype(np.int32), codes.astype(np.int32), names, mult, t0, t1)
 
 
+def _ip_mapping(rel: pa.Table | None, col: str, ip_map: pa.Table | None, node_col: str) -> pa.Table | None:
+    """ip -> value from the relationship table (``in_subnet``/``via_proxy``), completed by the
+    ``ip_addresses`` node property; one row per ip (the relationship wins)."""
+    parts = []
+    if rel is not None:
+        parts.append(pa.table({"ip": _col(rel, "ip"), "value": _col(rel, col)}))
+    if ip_map is not None and node_col in ip_map.column_names:
+        parts.append(pa.table({"ip": _col(ip_map, "ip"), "value": _col(ip_map, node_col)}))
+    if not parts:
+        return None
+    both = pa.concat_tables([p.cast(pa.schema([("ip", pa.string()), ("value", pa.string())])) for p in parts])
+    both = both.filter(pc.is_valid(both.column("value")))
+    if both.num_rows == 0:
+        return None
+    ips = both.column("ip").combine_chunks()
+    first = np.unique(np.asarray(pc.dictionary_encode(ips).indices), return_index=True)[1]
+    return both.take(pa.array(np.sort(first))).combine_chunks()
+
+
+def _provider_kinds(providers: pa.Table | None, ip_map: pa.Table | None) -> pa.Table | None:
+    """provider -> kind from ``proxy_providers``, completed by ``ip_addresses.proxy_kind``."""
+    parts = []
+    if providers is not None:
+        parts.append(pa.table({"provider": _col(providers, "provider"), "kind": _col(providers, "kind")}))
+    if ip_map is not None and {"proxy_provider", "proxy_kind"} <= set(ip_map.column_names):
+        parts.append(pa.table({"provider": _col(ip_map, "proxy_provider"), "kind": _col(ip_map, "proxy_kind")}))
+    if not parts:
+        return None
+    both = pa.concat_tables([p.cast(pa.schema([("provider", pa.string()), ("kind", pa.string())])) for p in parts])
+    both = both.filter(pc.and_(pc.is_valid(both.column("provider")), pc.is_valid(both.column("kind"))))
+    if both.num_rows == 0:
+        return None
+    prov = both.column("provider").combine_chunks()
+    first = np.unique(np.asarray(pc.dictionary_encode(prov).indices), return_index=True)[1]
+    return both.take(pa.array(np.sort(first))).combine_chunks()
+
+
 def build_incidence(tables: Mapping[str, pa.Table], account_ids: pa.Array) -> dict[str, Incidence]:
     """Per identifier type, which accounts reach which identifiers (see ``schema.IDENTIFIER_TYPES``).
 
@@ -221,29 +260,31 @@ def build_incidence(tables: Mapping[str, pa.Table], account_ids: pa.Array) -> di
         ips = _col(used, "ip")
         f, lst = _days(_col(used, "first_seen")), _days(_col(used, "last_seen"))
         out["ip"] = _make_incidence("ip", acc, ips, f, lst)
-        if (s := table("in_subnet")) is not None:
-            pos = _lookup(ips, _col(s, "ip"))
-            subnet = pc.take(_col(s, "subnet"), pa.array(np.where(pos >= 0, pos, 0))) if len(s) else None
-            if subnet is not None:
-                subnet = pc.if_else(pa.array(pos >= 0), subnet, pa.scalar(None, pa.string()))
-                out["subnet"] = _make_incidence("subnet", acc, subnet, f, lst)
-        if (v := table("via_proxy")) is not None:
-            pos = _lookup(ips, _col(v, "ip"))
-            prov = pc.if_else(
+        ip_map = table("ip_addresses")
+        for id_type, rel_table, col, node_col in (
+            ("subnet", "in_subnet", "subnet", "subnet"),
+            ("proxy", "via_proxy", "provider", "proxy_provider"),
+        ):
+            mapping = _ip_mapping(table(rel_table), col, ip_map, node_col)
+            if mapping is None:
+                continue
+            pos = _lookup(ips, mapping.column("ip"))
+            value = pc.if_else(
                 pa.array(pos >= 0),
-                pc.take(_col(v, "provider"), pa.array(np.where(pos >= 0, pos, 0))),
+                pc.take(mapping.column("value"), pa.array(np.where(pos >= 0, pos, 0))),
                 pa.scalar(None, pa.string()),
             )
-            inc = _make_incidence("proxy", acc, prov, f, lst)
-            kinds = table("proxy_providers")
-            if kinds is not None:
-                kpos = _lookup(inc.names, _col(kinds, "provider"))
-                kind = pc.take(_col(kinds, "kind"), pa.array(np.where(kpos >= 0, kpos, 0)))
-                kind = pc.if_else(pa.array(kpos >= 0), kind, pa.scalar(None, pa.string()))
-                # unknown kind: treat as a proxy (the log enriched it as one)
-                is_proxy = pc.fill_null(pc.is_in(kind, value_set=pa.array(sorted(PROXY_LINK_KINDS))), True)
-                inc.mult = np.where(np.asarray(is_proxy.to_numpy(zero_copy_only=False), dtype=bool), 1.0, 0.0)
-            out["proxy"] = inc
+            inc = _make_incidence(id_type, acc, value, f, lst)
+            if id_type == "proxy":
+                kinds = _provider_kinds(table("proxy_providers"), ip_map)
+                if kinds is not None:
+                    kpos = _lookup(inc.names, kinds.column("provider"))
+                    kind = pc.take(kinds.column("kind"), pa.array(np.where(kpos >= 0, kpos, 0)))
+                    kind = pc.if_else(pa.array(kpos >= 0), kind, pa.scalar(None, pa.string()))
+                    # unknown kind: treat as a proxy (the log enriched it as one)
+                    is_proxy = pc.fill_null(pc.is_in(kind, value_set=pa.array(sorted(PROXY_LINK_KINDS))), True)
+                    inc.mult = np.where(np.asarray(is_proxy.to_numpy(zero_copy_only=False), dtype=bool), 1.0, 0.0)
+            out[id_type] = inc
     if (t := table("email_at")) is not None:
         inc = _make_incidence("email_domain", _lookup(_col(t, "account_id"), account_ids), _col(t, "domain"))
         mult = np.ones(len(inc.names))

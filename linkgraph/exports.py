@@ -1,0 +1,496 @@
+"""Enforcement exports of a detection run: CSV, JSON, GraphML and STIX 2.1.
+
+Which clusters (``select_clusters``):
+
+* the latest run (or ``run_id``), the default ``leiden`` view;
+* clusters scoring at least ``scoring.DEFAULT_THRESHOLD`` (or ``min_score``);
+  ``include_all`` drops the score filter;
+* analyst decisions (``store.decisions()``, the newest per cluster is in force) win over
+  scores: a **confirmed** cluster is always exported; a **dismissed** cluster is never
+  exported, not even with ``include_all``, because every format here feeds enforcement
+  (ban lists, block lists, threat-intel sharing) and a dismissal is an analyst's explicit
+  "these are not fraudsters". The one way to export a dismissed cluster is to name it in
+  ``cluster_ids`` (an explicit request, e.g. to review it elsewhere);
+* ``cluster_ids`` restricts the selection to those clusters (any view) and, unless
+  ``min_score`` is given, exports them whatever their score.
+
+Formats:
+
+* ``csv``: one row per flagged account: ``cluster_id, account_id, cluster_score,
+  cluster_size, evidence`` first (the contract in EXPORT_FORMAT.md), then ``decision, email,
+  created_at, country, plan, status, run_id``.
+* ``json``: a list of clusters, each with its run id, score, evidence, features,
+  contributions, decision, members and the shared identifiers that link it.
+* ``graphml``: the selected clusters' account–identifier subgraphs (networkx
+  ``write_graphml``) for Gephi/yEd.
+* ``stix``: a STIX 2.1 bundle (``stix2``): per cluster a ``grouping`` with the score and
+  evidence, referring to indicators for shared IP addresses, subnets and payment
+  fingerprints (``x-linkgraph-payment-fingerprint``), device fingerprints
+  (``x-linkgraph-device``), rare email domains, ``infrastructure`` objects for proxy
+  providers and ``user-account`` observables for the members. Ids are deterministic
+  (UUIDv5 over run id and content), so exporting the same run twice gives the same bundle.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import sys
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import networkx as nx
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from linkgraph.errors import ConfigError, LinkGraphError
+from linkgraph.model import Decision
+from linkgraph.scoring import DEFAULT_THRESHOLD
+from linkgraph.store.base import Store
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("csv", "json", "graphml", "stix")
+CSV_FIRST_COLUMNS = ("cluster_id", "account_id", "cluster_score", "cluster_size", "evidence")
+CSV_MORE_COLUMNS = ("decision", "email", "created_at", "country", "plan", "status", "run_id")
+DEFAULT_VIEW = "leiden"
+_NS = uuid.UUID("6c3e5f8e-2d1b-5a57-9f0e-6b1d1c0a7e11")  # namespace for deterministic STIX ids
+
+
+class NoRunError(LinkGraphError):
+    """There is no detection run to export (run ``linkgraph detect`` first)."""
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    """What an export wrote."""
+
+    format: str
+    run_id: int
+    clusters: int
+    accounts: int
+    dismissed_skipped: int
+    objects: int = 0  # STIX objects / GraphML nodes; 0 for csv/json
+    path: str | None = None
+
+
+# ----------------------------------------------------------------------------- selection
+def decisions_in_force(store: Store) -> dict[str, Decision]:
+    """The newest decision per cluster id (``store.decisions()`` is newest first)."""
+    out: dict[str, Decision] = {}
+    for d in store.decisions():
+        out.setdefault(d.cluster_id, d)
+    return out
+
+
+def _run_id(store: Store, run_id: int | None) -> tuple[int, datetime]:
+    runs = store.runs()
+    if not runs:
+        raise NoRunError("no detection run yet: run `linkgraph detect` first")
+    if run_id is None:
+        return runs[0].run_id, runs[0].created_at
+    for r in runs:
+        if r.run_id == run_id:
+            return r.run_id, r.created_at
+    raise ConfigError(f"no detection run {run_id}; runs: {', '.join(str(r.run_id) for r in runs[:10])}")
+
+
+def select_clusters(
+    store: Store,
+    *,
+    min_score: float | None = None,
+    include_all: bool = False,
+    run_id: int | None = None,
+    cluster_ids: list[str] | None = None,
+) -> tuple[int, pd.DataFrame, int]:
+    """(run id, selected clusters with a ``decision`` column sorted by score, dismissed skipped)."""
+    rid, _ = _run_id(store, run_id)
+    clusters = store.read_result("clusters", rid).to_pandas()
+    decisions = decisions_in_force(store)
+    clusters["decision"] = clusters["cluster_id"].map(lambda c: decisions[c].status if c in decisions else "")
+    if cluster_ids:
+        wanted = set(cluster_ids)
+        unknown = wanted - set(clusters["cluster_id"])
+        if unknown:
+            raise ConfigError(f"run {rid} has no cluster {sorted(unknown)[0]!r}")
+        sel = clusters[clusters["cluster_id"].isin(wanted)]
+        if min_score is not None and not include_all:
+            sel = sel[(sel["score"] >= min_score) | (sel["decision"] == "confirmed")]
+        skipped = 0
+    else:
+        sel = clusters[clusters["view"] == DEFAULT_VIEW]
+        if not include_all:
+            threshold = DEFAULT_THRESHOLD if min_score is None else min_score
+            sel = sel[(sel["score"] >= threshold) | (sel["decision"] == "confirmed")]
+        skipped = int((sel["decision"] == "dismissed").sum())
+        sel = sel[sel["decision"] != "dismissed"]
+    sel = sel.sort_values(["score", "cluster_id"], ascending=[False, True]).reset_index(drop=True)
+    return rid, sel, skipped
+
+
+def _members(store: Store, rid: int, cluster_ids: Iterable[str]) -> pd.DataFrame:
+    members = store.read_result("members", rid)
+    ids = pa.array(sorted(set(cluster_ids)), pa.string())
+    return members.filter(pc.is_in(members.column("cluster_id"), value_set=ids)).to_pandas()
+
+
+def _identifiers(store: Store, rid: int, cluster_ids: Iterable[str]) -> pd.DataFrame:
+    ident = store.read_result("identifiers", rid)
+    ids = pa.array(sorted(set(cluster_ids)), pa.string())
+    return ident.filter(pc.is_in(ident.column("cluster_id"), value_set=ids)).to_pandas()
+
+
+def _accounts(store: Store, account_ids: Iterable[str]) -> pd.DataFrame:
+    acc = store.read_table("accounts", ["account_id", "email", "created_at", "country", "plan", "status"])
+    ids = pa.array(sorted(set(account_ids)), pa.string())
+    return acc.filter(pc.is_in(acc.column("account_id"), value_set=ids)).to_pandas()
+
+
+def flagged_accounts(
+    store: Store,
+    *,
+    min_score: float | None = None,
+    include_all: bool = False,
+    run_id: int | None = None,
+    cluster_ids: list[str] | None = None,
+) -> tuple[int, pd.DataFrame, int]:
+    """One row per exported account with the CSV columns, in order; plus run id and skipped."""
+    rid, sel, skipped = select_clusters(
+        store, min_score=min_score, include_all=include_all, run_id=run_id, cluster_ids=cluster_ids
+    )
+    members = _members(store, rid, sel["cluster_id"])
+    df = members.merge(
+        sel[["cluster_id", "score", "size", "evidence", "decision"]], on="cluster_id", how="inner"
+    ).rename(columns={"score": "cluster_score", "size": "cluster_size"})
+    df = df.merge(_accounts(store, df["account_id"]), on="account_id", how="left")
+    df["run_id"] = rid
+    df = df.sort_values(["cluster_score", "cluster_id", "account_id"], ascending=[False, True, True])
+    cols = list(CSV_FIRST_COLUMNS) + [c for c in CSV_MORE_COLUMNS if c in df.columns]
+    return rid, df[cols].reset_index(drop=True), skipped
+
+
+# ----------------------------------------------------------------------------- writers
+def _emit(out: str | Path | IO[Any] | None, data: str) -> str | None:
+    """Write text to a path, a text or binary stream, or standard output."""
+    if out is None:
+        sys.stdout.write(data)
+        sys.stdout.flush()
+        return None
+    if isinstance(out, str | Path):
+        path = Path(out)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(data, encoding="utf-8")
+        tmp.replace(path)  # a reader never sees half a ban list
+        return str(path)
+    if isinstance(out, io.TextIOBase) or "b" not in getattr(out, "mode", "w"):
+        try:
+            out.write(data)
+        except TypeError:
+            out.write(data.encode("utf-8"))
+    else:
+        out.write(data.encode("utf-8"))
+    return getattr(out, "name", None) if isinstance(getattr(out, "name", None), str) else None
+
+
+def _iso(v: Any) -> str | None:
+    if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
+        return None
+    if isinstance(v, pd.Timestamp | datetime):
+        return v.isoformat()
+    return str(v)
+
+
+def _csv(store: Store, out: Any, **sel: Any) -> ExportReport:
+    rid, df, skipped = flagged_accounts(store, **sel)
+    if "created_at" in df.columns:
+        df["created_at"] = df["created_at"].map(_iso)
+    df["cluster_score"] = df["cluster_score"].round(4)
+    path = _emit(out, df.to_csv(index=False, lineterminator="\n"))
+    return ExportReport("csv", rid, int(df["cluster_id"].nunique()), len(df), skipped, path=path)
+
+
+def _json(store: Store, out: Any, **sel: Any) -> ExportReport:
+    rid, clusters, skipped = select_clusters(store, **sel)
+    ids = clusters["cluster_id"].tolist()
+    members = _members(store, rid, ids)
+    accounts = _accounts(store, members["account_id"])
+    members = members.merge(accounts, on="account_id", how="left")
+    ident = _identifiers(store, rid, ids)
+    by_members = {c: g.drop(columns="cluster_id") for c, g in members.groupby("cluster_id")}
+    by_ident = {c: g.drop(columns="cluster_id") for c, g in ident.groupby("cluster_id")}
+    doc: list[dict[str, Any]] = []
+    n_acc = 0
+    for row in clusters.to_dict("records"):
+        cid = row["cluster_id"]
+        m = by_members.get(cid, pd.DataFrame(columns=["account_id"]))
+        n_acc += len(m)
+        doc.append(
+            {
+                "run_id": rid,
+                "cluster_id": cid,
+                "view": row["view"],
+                "score": round(float(row["score"]), 6),
+                "size": int(row["size"]),
+                "decision": row["decision"] or None,
+                "evidence": row["evidence"],
+                "first_signup": _iso(row["first_signup"]),
+                "last_signup": _iso(row["last_signup"]),
+                "payment_methods": int(row["payment_methods"]),
+                "proxy_providers": [p for p in (row["proxy_providers"] or "").split(",") if p],
+                "requests": int(row["requests"]),
+                "top_categories": [p for p in (row["top_categories"] or "").split(",") if p],
+                "features": json.loads(row["features"] or "{}"),
+                "contributions": json.loads(row["contributions"] or "{}"),
+                "members": [
+                    {k: _iso(v) if k == "created_at" else (None if v is None or v != v else v) for k, v in r.items()}
+                    for r in m.sort_values("account_id").to_dict("records")
+                ],
+                "identifiers": [
+                    {"id_type": r["id_type"], "identifier": r["identifier"], "members": int(r["members"])}
+                    for r in by_ident.get(cid, pd.DataFrame(columns=["id_type", "identifier", "members"])).to_dict(
+                        "records"
+                    )
+                ],
+            }
+        )
+    path = _emit(out, json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+    return ExportReport("json", rid, len(doc), n_acc, skipped, path=path)
+
+
+# Which load table links an account to each identifier type (the first hop of its path).
+_EDGE_SOURCES = {
+    "payment": ("paid_with", "payment_fingerprint", "PAID_WITH"),
+    "device": ("used_device", "device_id", "USED_DEVICE"),
+    "ip": ("used_ip", "ip", "USED_IP"),
+    "email_domain": ("email_at", "domain", "EMAIL_AT"),
+    "org": ("member_of", "org_id", "MEMBER_OF"),
+}
+
+
+def _account_identifier_edges(store: Store, members: pd.DataFrame, ident: pd.DataFrame) -> pd.DataFrame:
+    """(cluster_id, account_id, id_type, identifier, rel) for members reaching shared identifiers."""
+    frames = []
+    acc_ids = pa.array(sorted(set(members["account_id"])), pa.string())
+    used_ip: pd.DataFrame | None = None
+    for id_type, (table, col, rel) in _EDGE_SOURCES.items():
+        t = store.read_table(table, ["account_id", col])
+        t = t.filter(pc.is_in(t.column("account_id"), value_set=acc_ids)).to_pandas()
+        t = t.rename(columns={col: "identifier"})
+        if id_type == "ip":
+            used_ip = t
+        t["id_type"], t["rel"] = id_type, rel
+        frames.append(t)
+    if used_ip is not None and len(used_ip):
+        ips = pa.array(sorted(set(used_ip["identifier"])), pa.string())
+        for id_type, table, col, rel in (("subnet", "in_subnet", "subnet", "USED_IP+IN_SUBNET"),
+                                         ("proxy", "via_proxy", "provider", "USED_IP+VIA_PROXY")):
+            m = store.read_table(table, ["ip", col])
+            m = m.filter(pc.is_in(m.column("ip"), value_set=ips)).to_pandas()
+            t = used_ip.merge(m, left_on="identifier", right_on="ip")[["account_id", col]]
+            t = t.rename(columns={col: "identifier"}).drop_duplicates()
+            t["id_type"], t["rel"] = id_type, rel
+            frames.append(t)
+    edges = pd.concat(frames, ignore_index=True)
+    edges = edges.merge(members[["cluster_id", "account_id"]], on="account_id")
+    return edges.merge(ident[["cluster_id", "id_type", "identifier"]], on=["cluster_id", "id_type", "identifier"])
+
+
+def cluster_graph(store: Store, run_id: int, clusters: pd.DataFrame) -> nx.Graph:
+    """Accounts and the shared identifiers that link them, for the given clusters."""
+    ids = clusters["cluster_id"].tolist()
+    members = _members(store, run_id, ids)
+    ident = _identifiers(store, run_id, ids)
+    g = nx.Graph(name=f"linkgraph run {run_id}")
+    score = dict(zip(clusters["cluster_id"], clusters["score"], strict=True))
+    for r in members.itertuples(index=False):
+        g.add_node(f"account:{r.account_id}", label=r.account_id, kind="Account", cluster_id=r.cluster_id,
+                   score=float(score[r.cluster_id]))
+    for r in ident.itertuples(index=False):
+        node = f"{r.id_type}:{r.identifier}"
+        if node in g:  # the same identifier shared inside several clusters
+            g.nodes[node]["cluster_id"] += f",{r.cluster_id}"
+            g.nodes[node]["members"] += int(r.members)
+        else:
+            g.add_node(node, label=r.identifier, kind=r.id_type, cluster_id=r.cluster_id, members=int(r.members))
+    if len(members) and len(ident):
+        edges = _account_identifier_edges(store, members, ident)
+        for e in edges.itertuples(index=False):
+            g.add_edge(f"account:{e.account_id}", f"{e.id_type}:{e.identifier}", rel=e.rel, cluster_id=e.cluster_id)
+    return g
+
+
+def _graphml(store: Store, out: Any, **sel: Any) -> ExportReport:
+    rid, clusters, skipped = select_clusters(store, **sel)
+    g = cluster_graph(store, rid, clusters)
+    data = "\n".join(nx.generate_graphml(g, prettyprint=True)) + "\n"
+    path = _emit(out, data)
+    n_acc = sum(1 for _, d in g.nodes(data=True) if d.get("kind") == "Account")
+    return ExportReport("graphml", rid, len(clusters), n_acc, skipped, objects=g.number_of_nodes(), path=path)
+
+
+def _stix_types() -> tuple[Any, Any]:
+    """The custom observables (registered once per process)."""
+    global _PAYMENT_SCO, _DEVICE_SCO
+    if _PAYMENT_SCO is None:
+        from stix2 import CustomObservable
+        from stix2.properties import StringProperty
+
+        @CustomObservable(
+            "x-linkgraph-payment-fingerprint",
+            [("fingerprint", StringProperty(required=True))],
+            id_contrib_props=["fingerprint"],
+        )
+        class PaymentFingerprint:
+            """A payment instrument by the processor's stable token (never a card number)."""
+
+        @CustomObservable(
+            "x-linkgraph-device", [("device_id", StringProperty(required=True))], id_contrib_props=["device_id"]
+        )
+        class DeviceFingerprint:
+            """A client/device fingerprint."""
+
+        _PAYMENT_SCO, _DEVICE_SCO = PaymentFingerprint, DeviceFingerprint
+    return _PAYMENT_SCO, _DEVICE_SCO
+
+
+_PAYMENT_SCO: Any = None
+_DEVICE_SCO: Any = None
+
+
+def _quote(v: str) -> str:
+    return v.replace("\\", "\\\\").replace("'", "\\'")
+
+
+def _stix(store: Store, out: Any, **sel: Any) -> ExportReport:
+    import stix2
+
+    payment_cls, device_cls = _stix_types()
+    rid, clusters, skipped = select_clusters(store, **sel)
+    _, created = _run_id(store, rid)
+    created = created if created.tzinfo else created.replace(tzinfo=UTC)
+    ids = clusters["cluster_id"].tolist()
+    members = _members(store, rid, ids)
+    ident = _identifiers(store, rid, ids)
+
+    def sid(kind: str, *key: object) -> str:
+        return f"{kind}--{uuid.uuid5(_NS, '|'.join(str(k) for k in (rid, kind, *key)))}"
+
+    common = {"created": created, "modified": created}
+    producer = stix2.Identity(id=sid("identity", "linkgraph"), name="linkgraph", identity_class="system", **common)
+    objects: dict[str, Any] = {producer.id: producer}
+    by_c_members = {c: g["account_id"].tolist() for c, g in members.groupby("cluster_id")}
+    by_c_ident = {c: g for c, g in ident.groupby("cluster_id")}
+    sco_of = {
+        "payment": lambda v: payment_cls(fingerprint=v),
+        "device": lambda v: device_cls(device_id=v),
+    }
+    n_acc = 0
+    for row in clusters.to_dict("records"):
+        cid = row["cluster_id"]
+        refs: list[str] = []
+        accs = by_c_members.get(cid, [])
+        n_acc += len(accs)
+        for a in accs:
+            ua = stix2.UserAccount(user_id=a, account_type="linkgraph-api-account", allow_custom=True)
+            objects[ua.id] = ua
+            refs.append(ua.id)
+        g = by_c_ident.get(cid)
+        for r in ([] if g is None else g.to_dict("records")):
+            t, v, n = r["id_type"], str(r["identifier"]), int(r["members"])
+            desc = f"{t} shared by {n} members of linkgraph cluster {cid}"
+            if t == "proxy":
+                infra = stix2.Infrastructure(
+                    id=sid("infrastructure", t, v), name=v, infrastructure_types=["anonymization"],
+                    description=desc, created_by_ref=producer.id, **common,
+                )
+                objects[infra.id] = infra
+                refs.append(infra.id)
+                continue
+            if t == "ip" or t == "subnet":
+                obj = "ipv6-addr" if ":" in v else "ipv4-addr"
+                op = "ISSUBSET" if t == "subnet" else "="
+                pattern = f"[{obj}:value {op} '{_quote(v)}']"
+            elif t == "payment":
+                pattern = f"[x-linkgraph-payment-fingerprint:fingerprint = '{_quote(v)}']"
+            elif t == "device":
+                pattern = f"[x-linkgraph-device:device_id = '{_quote(v)}']"
+            elif t == "email_domain":
+                pattern = f"[email-addr:value LIKE '%@{_quote(v)}']"
+            else:
+                continue  # organisations are context, not indicators
+            if t in sco_of:
+                sco = sco_of[t](v)
+                objects[sco.id] = sco
+                refs.append(sco.id)
+            ind = stix2.Indicator(
+                id=sid("indicator", cid, t, v), name=f"{t} {v}", description=desc, pattern=pattern,
+                pattern_type="stix", valid_from=created, indicator_types=["malicious-activity"],
+                created_by_ref=producer.id, confidence=int(round(100 * float(row["score"]))), **common,
+                allow_custom=True,
+            )
+            objects[ind.id] = ind
+            refs.append(ind.id)
+        grouping = stix2.Grouping(
+            id=sid("grouping", cid), name=f"linkgraph cluster {cid}", context="suspicious-activity",
+            description=row["evidence"], object_refs=refs or [producer.id], created_by_ref=producer.id,
+            confidence=int(round(100 * float(row["score"]))),
+            x_linkgraph_score=round(float(row["score"]), 6), x_linkgraph_size=int(row["size"]),
+            x_linkgraph_run_id=rid, x_linkgraph_cluster_id=cid, x_linkgraph_decision=row["decision"] or "none",
+            allow_custom=True, **common,
+        )
+        objects[grouping.id] = grouping
+    bundle = stix2.Bundle(
+        list(objects.values()), id=sid("bundle", ",".join(ids)), allow_custom=True
+    )
+    path = _emit(out, bundle.serialize(pretty=True) + "\n")
+    return ExportReport("stix", rid, len(clusters), n_acc, skipped, objects=len(objects), path=path)
+
+
+_WRITERS = {"csv": _csv, "json": _json, "graphml": _graphml, "stix": _stix}
+
+
+def write_export(
+    store: Store,
+    fmt: str,
+    out: str | Path | IO[Any] | None,
+    *,
+    min_score: float | None = None,
+    include_all: bool = False,
+    run_id: int | None = None,
+    cluster_ids: list[str] | None = None,
+) -> ExportReport:
+    """Write the selected clusters (module docstring) in ``fmt`` to ``out`` (path, stream or
+    standard output when None)."""
+    writer = _WRITERS.get(fmt)
+    if writer is None:
+        raise ConfigError(f"export format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if min_score is not None and not 0 <= min_score <= 1:
+        raise ConfigError("min_score must be in [0, 1]")
+    report = writer(
+        store, out, min_score=min_score, include_all=include_all, run_id=run_id, cluster_ids=cluster_ids
+    )
+    log.info("exported %s clusters (%s accounts) of run %s as %s", report.clusters, report.accounts,
+             report.run_id, fmt)
+    return report
+
+
+def top_campaigns(store: Store, n: int = 10) -> pd.DataFrame:
+    """The ``n`` highest-scoring clusters of the latest run (leiden view), for the CLI/demo.
+
+    Columns: cluster_id, score, size, decision, evidence. Empty when there is no run.
+    """
+    cols = ["cluster_id", "score", "size", "decision", "evidence"]
+    if not store.runs():
+        return pd.DataFrame(columns=cols)
+    clusters = store.read_result("clusters").to_pandas()
+    clusters = clusters[clusters["view"] == DEFAULT_VIEW]
+    decisions = decisions_in_force(store)
+    clusters["decision"] = clusters["cluster_id"].map(lambda c: decisions[c].status if c in decisions else "")
+    top = clusters.sort_values(["score", "size", "cluster_id"], ascending=[False, False, True]).head(n)
+    return top[cols].reset_index(drop=True)
