@@ -89,6 +89,17 @@ def progress_bar(enabled: bool = True) -> Iterator[Callable[[int, int, str], Non
         yield update
 
 
+def _stages(progress: Callable[[int, int, str], None], total: int) -> Callable[[str], None]:
+    """Adapt a stage-message callback (the generator's) to the progress bar."""
+    done = [0]
+
+    def stage(message: str) -> None:
+        progress(min(done[0], total), total, message)
+        done[0] += 1
+
+    return stage
+
+
 def _open(location: str, read_only: bool = False) -> Store:
     return open_store(location, read_only=read_only)
 
@@ -113,7 +124,8 @@ def cli(verbose: int) -> None:
     server instead. The export format is described in docs/EXPORT_FORMAT.md.
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s" if verbose < 2 else
+                        "%(levelname)s %(name)s: %(message)s")
 
 
 @cli.command()
@@ -134,7 +146,8 @@ def generate(out_dir: Path, accounts: int, seed: int, fmt: str) -> None:
     from linkgraph.generate import generate as run_generate
 
     with progress_bar() as progress:
-        report = run_generate(out_dir, GenerateSettings(accounts=accounts, seed=seed, fmt=fmt), progress=progress)
+        report = run_generate(out_dir, GenerateSettings(accounts=accounts, seed=seed, fmt=fmt),
+                              progress=_stages(progress, 8))
     rows = ", ".join(f"{k} {v:,}" for k, v in report.counts.items())
     out.print(f"wrote {out_dir} in {report.seconds:.1f}s: {rows}; "
               f"{report.campaigns} planted campaigns ({report.campaign_accounts:,} accounts)")
@@ -165,8 +178,7 @@ def load(export_dir: Path, mapping: Path | None, keyfile: Path | None, location:
             report = run_load(store, export_dir, mapping, pseudonymise_key=key, progress=progress)
     finally:
         store.close()
-    for w in report.warnings:
-        console.print(f"[yellow]warning:[/] {w}", markup=True, highlight=False)
+    # warnings were already logged by the loader as they were found
     if report.skipped:
         out.print(f"already loaded (load #{report.record.load_id}); nothing changed")
         return
@@ -429,7 +441,7 @@ def demo(accounts: int, seed: int, work_dir: Path, start_app: bool, port: int | 
     export_dir = work_dir / "export"
     db = work_dir / "linkgraph.duckdb"
     with progress_bar() as progress:
-        gen = run_generate(export_dir, GenerateSettings(accounts=accounts, seed=seed), progress=progress)
+        gen = run_generate(export_dir, GenerateSettings(accounts=accounts, seed=seed), progress=_stages(progress, 8))
     out.print(f"1/3 generated {accounts:,} accounts with {gen.campaigns} planted campaigns in {export_dir}")
     store = _open(str(db))
     try:
