@@ -417,9 +417,7 @@ def load_export(
                     warn,
                     pseudo,
                     chunk_rows,
-                    lambda n, msg, base=done_bytes: (
-                        progress(base + n, total_bytes, msg) if progress else None
-                    ),
+                    _offset_progress(progress, done_bytes, total_bytes),
                 )
                 done_bytes += file.stat().st_size
                 if table in REQUIRED_TABLES and rows_read[table] == 0 and not problems:
@@ -465,6 +463,16 @@ def load_export(
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _offset_progress(progress: Progress | None, base: int, total: int) -> Callable[[int, str], None]:
+    """Per-file progress (bytes of this file) -> overall progress (bytes of the export)."""
+
+    def report(done: int, message: str) -> None:
+        if progress is not None:
+            progress(min(base + done, total), total, message)
+
+    return report
 
 
 def _stream_file(

@@ -79,6 +79,22 @@ def contains_nul(values: pa.Array) -> np.ndarray:
     return np.asarray(pc.fill_null(pc.match_substring(arr, "\x00"), False).to_numpy(zero_copy_only=False))
 
 
+def invalid_utf8(values: pa.Array) -> np.ndarray:
+    """Mask of text values that are not valid UTF-8 (the JSON and Parquet readers pass them).
+
+    Full validation of the whole array is one fast pass; rows are only located (by
+    bisection) when it fails.
+    """
+    arr = plain(values)
+    if not is_textual(arr.type) or len(arr) == 0:
+        return np.zeros(len(arr), dtype=bool)
+    try:
+        arr.validate(full=True)
+        return np.zeros(len(arr), dtype=bool)
+    except pa.ArrowInvalid:
+        return _failures(arr, lambda a: a.validate(full=True))
+
+
 # --------------------------------------------------------------------------- emails
 
 WEBMAIL_DOMAINS: frozenset[str] = frozenset(
@@ -240,7 +256,9 @@ def _ipv4_text(value: np.ndarray) -> pa.Array:
     return pc.binary_join_element_wise(*octets, ".")
 
 
-def _ipv6_distinct(values: list[str | None]) -> tuple[list[object], ...]:
+def _ipv6_distinct(
+    values: list[str | None],
+) -> tuple[list[bool], list[str | None], list[int], list[int], list[int], list[str | None]]:
     """Parse IPv6 strings one by one (called on distinct values only)."""
     n = len(values)
     ok = [False] * n

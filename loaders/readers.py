@@ -149,6 +149,7 @@ class CsvReader(Reader):
                 ),
             )
             next_row = 1
+            last: pa.RecordBatch | None = None
             while True:
                 try:
                     rb = reader.read_next_batch()
@@ -157,11 +158,15 @@ class CsvReader(Reader):
                 if invalid_rows:
                     raise self._diagnose(f"{invalid_rows} malformed row(s)")
                 n = rb.num_rows
+                if n:
+                    last = rb
                 table = pa.Table.from_batches([rb]).rename_columns(self.columns)
                 yield Batch(table, np.arange(next_row, next_row + n, dtype=np.int64))
                 next_row += n
             if invalid_rows:
                 raise self._diagnose(f"{invalid_rows} malformed row(s)")
+            if last is not None and self._ends_in_open_quote(last):
+                raise self._diagnose("unclosed quote at the end of the file")
         except ExportError:
             raise
         except (pa.ArrowInvalid, OSError, EOFError, zlib.error) as e:
@@ -170,6 +175,18 @@ class CsvReader(Reader):
             raise self._diagnose(str(e)) from e
         finally:
             self.close()
+
+    @staticmethod
+    def _ends_in_open_quote(last: pa.RecordBatch) -> bool:
+        """pyarrow accepts a quote left open until end of file (the rest of the file becomes one
+        value). That swallows rows silently, so a line break inside the very last row's values
+        triggers the strict re-read; legitimate multi-line values elsewhere cost nothing."""
+        row = last.slice(last.num_rows - 1, 1)
+        for col in row.columns:
+            value = col[0].as_py()
+            if isinstance(value, str) and ("\n" in value or "\r" in value):
+                return True
+        return False
 
     def _diagnose(self, arrow_message: str) -> ExportError:
         """Re-read with Python's csv module to name the rows pyarrow could not parse."""
@@ -204,8 +221,8 @@ class CsvReader(Reader):
                         continue
                     for j, value in enumerate(rec):
                         if any("\udc80" <= ch <= "\udcff" for ch in value):
-                            col = (self.columns or [])[j].lower()
-                            problems.append(Problem(self.display, "value is not valid UTF-8", row, col))
+                            name = (self.columns or [])[j].lower()
+                            problems.append(Problem(self.display, "value is not valid UTF-8", row, name))
                             break
         except (EOFError, OSError, zlib.error) as e:
             problems.append(
@@ -213,7 +230,7 @@ class CsvReader(Reader):
             )
         if not problems:
             m = re.search(r"CSV column #(\d+)", arrow_message)
-            col = None
+            col: str | None = None
             if m and self.columns and int(m.group(1)) < len(self.columns):
                 col = self.columns[int(m.group(1))].lower()
             reason = (

@@ -287,13 +287,17 @@ def stage_chunk(ctx: ChunkContext, data: pa.Table, rows: np.ndarray) -> pa.Table
 
     # NUL bytes and card numbers are checked on the raw text of every column
     for name in data.column_names:
-        col = normalise.plain(data.column(name))
-        if normalise.is_textual(col.type):
-            problems.add_mask(display, normalise.contains_nul(col), rows, name, "value contains a NUL byte")
-        if table == "payment_methods" and (normalise.is_textual(col.type) or pa.types.is_integer(col.type)):
-            hits = cards.find_card_numbers(col)
+        raw = normalise.plain(data.column(name))
+        if normalise.is_textual(raw.type):
+            bad_utf8 = normalise.invalid_utf8(raw)
+            if bad_utf8.any():
+                problems.add_mask(display, bad_utf8, rows, name, "value is not valid UTF-8")
+                return None
+            problems.add_mask(display, normalise.contains_nul(raw), rows, name, "value contains a NUL byte")
+        if table == "payment_methods" and (normalise.is_textual(raw.type) or pa.types.is_integer(raw.type)):
+            hits = cards.find_card_numbers(raw)
             if len(hits):
-                sample = col.take(pa.array(hits[:5])).to_pylist()
+                sample = raw.take(pa.array(hits[:5])).to_pylist()
                 for i, value in zip(hits[:5], sample, strict=False):
                     problems.cards.append(
                         Problem(
