@@ -1064,8 +1064,11 @@ class _Builder:
             for _ in range(int(rng.integers(1, 3)))
         ]
         n_base = max(1, s // int(rng.integers(8, 30)))
+        # Bases end in digits and a letter, a shape organic addresses here never have, so a
+        # campaign's dotted/tagged variants never collide with a real user's address.
         bases = [
-            f"{gw.FIRST_NAMES[rng.integers(len(gw.FIRST_NAMES))]}{gw.LAST_NAMES[rng.integers(len(gw.LAST_NAMES))]}{rng.integers(10, 99)}"
+            f"{gw.FIRST_NAMES[rng.integers(len(gw.FIRST_NAMES))]}{gw.LAST_NAMES[rng.integers(len(gw.LAST_NAMES))]}"
+            f"{rng.integers(10, 99)}{chr(97 + int(rng.integers(26)))}"
             for _ in range(n_base)
         ]
         seen: set[str] = set()
@@ -1142,6 +1145,13 @@ class _Builder:
                 intel.append(
                     (f"{net.v6_32 >> 16:x}:{net.v6_32 & 0xFFFF:x}::/32", net.provider, net.kind, net.asn)
                 )
+        # One place guarantees time order: created <= first_seen <= last_seen < end, etc.
+        events, pays, usage = self.ev.cat(), self.pay.cat(), self.us.cat()
+        created = self.acc["created"]
+        events["t0"] = np.clip(events["t0"], created[events["acct"]], self.end_s - 1)
+        events["t1"] = np.clip(events["t1"], events["t0"], self.end_s - 1)
+        pays["added"] = np.clip(pays["added"], created[pays["acct"]], self.end_s - 1)
+        usage["day"] = np.clip(usage["day"], created[usage["acct"]] // DAY, (self.end_s - 1) // DAY)
         return Population(
             n=self.n,
             start_s=self.start_s,
@@ -1152,9 +1162,9 @@ class _Builder:
             account=self.acc,
             email=email,
             cards=self.cards.cat(),
-            payments=self.pay.cat(),
-            events=self.ev.cat(),
-            usage=self.us.cat(),
+            payments=pays,
+            events=events,
+            usage=usage,
             ua_vocab=self.ua_vocab,
             provider_names=self.world.provider_names(),
             intel=intel,

@@ -69,6 +69,30 @@ def hex_tokens(prefix: str, values: np.ndarray, width: int) -> pa.StringArray:
     return fixed_width(out)
 
 
+def token16(prefix: str, values48: np.ndarray) -> pa.StringArray:
+    """``prefix`` + 16 lower-case hex chars that never contain a run of more than 6 digits.
+
+    A processor-style token must never look like a card number, not even a substring of it
+    (some checks scan for 13-19 digit runs). Characters 4 and 9 are always letters a-f; the 12
+    other hex digits carry the 48-bit value, so distinct values give distinct tokens.
+    """
+    v = np.asarray(values48, dtype=np.uint64) & np.uint64((1 << 48) - 1)
+    filler = mix64(v)
+    body = np.empty((len(v), 16), dtype=np.uint8)
+    digits = hex_chars(v, 12)
+    body[:, 0:4] = digits[:, 0:4]
+    body[:, 5:9] = digits[:, 4:8]
+    body[:, 10:14] = digits[:, 8:12]
+    body[:, 4] = ord("a") + (filler % np.uint64(6)).astype(np.uint8)
+    body[:, 9] = ord("a") + ((filler >> np.uint64(8)) % np.uint64(6)).astype(np.uint8)
+    body[:, 14:16] = hex_chars(filler >> np.uint64(16), 2)
+    p = np.frombuffer(prefix.encode(), dtype=np.uint8)
+    out = np.empty((len(v), len(p) + 16), dtype=np.uint8)
+    out[:, : len(p)] = p
+    out[:, len(p) :] = body
+    return fixed_width(out)
+
+
 def dec_fixed(values: np.ndarray, width: int) -> pa.StringArray:
     """Zero-padded decimal text of non-negative integers (card BINs, last-4 digits)."""
     v = np.asarray(values, dtype=np.int64)

@@ -89,7 +89,7 @@ def build_tables(pop: Population, typed: bool) -> tuple[dict[str, pa.Table], pa.
         cards["last4"][card],
         cards["billing"][card],
     )
-    fp = gt.hex_tokens("fp_", gt.mix64(card.astype(np.uint64) ^ salt), 16)
+    fp = gt.token16("fp_", gt.mix48(card.astype(np.uint64) ^ salt))
     payments = pa.table(
         {
             "account_id": ids.take(pa.array(a)),
@@ -127,7 +127,7 @@ def build_tables(pop: Population, typed: bool) -> tuple[dict[str, pa.Table], pa.
         ]
     )
     dev_text = _nullable(
-        gt.hex_tokens("dev_", gt.mix64(np.maximum(dev, 0).astype(np.uint64) + (salt >> np.uint64(3))), 16),
+        gt.token16("dev_", gt.mix48(np.maximum(dev, 0).astype(np.uint64) + (salt >> np.uint64(3)))),
         dev >= 0,
     )
     ip_events = pa.table(
