@@ -418,7 +418,7 @@ class _Builder:
                 script_ua[sel],
             )
         # Away-from-home: mobile carriers (not NAT pools: big ranges), other ISPs.
-        n_extra = np.minimum(rng.poisson(1.6, m), 6)
+        n_extra = np.minimum(rng.poisson(1.4, m), 6)
         sel = np.repeat(np.arange(m), n_extra)
         mobile = rng.random(len(sel)) < 0.55
         ip = np.zeros(len(sel), np.int64)
@@ -832,6 +832,7 @@ class _Builder:
 
     # ----------------------------------------------------------------- campaigns
     def campaigns(self) -> None:
+        self.proxy_order = self.rng.permutation(len(self.world.proxies))
         start = 0
         width = max(2, len(str(len(self.sizes))))
         for c, size in enumerate(self.sizes):
@@ -854,13 +855,13 @@ class _Builder:
         n_orig = max(2, int(round(s * rng.uniform(0.6, 0.8))))
         n_repl = s - n_orig
         day0 = int(rng.integers(2, max(3, self.period_days - 110)))
-        n_burst = int(rng.integers(2, 5))
+        n_burst = int(min(rng.integers(2, 5), max(1, n_orig // 6)))  # bursts of 6+ accounts
         burst_t = self.start_s + day0 * DAY + np.sort(rng.integers(0, 30 * DAY, n_burst))
         burst_w = rng.integers(1 * HOUR, 8 * HOUR, n_burst)
         b = rng.choice(n_burst, size=n_orig, p=rng.dirichlet(np.full(n_burst, 3.0)))
         created = np.zeros(s, np.int64)
         created[:n_orig] = burst_t[b] + (rng.random(n_orig) * burst_w[b]).astype(np.int64)
-        n_waves = 1 if n_repl < 6 else int(rng.integers(1, 3))
+        n_waves = 1 if n_repl < 8 else int(rng.integers(1, 3))
         wave_t = burst_t[-1] + np.cumsum(rng.integers(7 * DAY, 25 * DAY, n_waves))
         wave_t = np.minimum(wave_t, self.end_s - 2 * DAY)
         repl_split = np.diff(np.round(np.linspace(0, n_repl, n_waves + 1)).astype(int))
@@ -946,7 +947,11 @@ class _Builder:
         # Proxies: 1-3 residential providers; each keeps a campaign pool of exits in time order,
         # so accounts active the same days reuse the same addresses.
         n_prov = int(rng.choice([1, 2, 3], p=[0.35, 0.45, 0.2]))
-        provs = rng.choice(len(self.world.proxies), size=n_prov, replace=False)
+        # The main provider goes round a shuffled list so campaigns overlap as little as the
+        # provider count allows; extra providers are random.
+        main = int(self.proxy_order[c % len(self.proxy_order)])
+        others = rng.permutation(np.setdiff1d(np.arange(len(self.world.proxies)), [main]))
+        provs = np.concatenate([[main], others[: n_prov - 1]]).astype(np.int64)
         pw = rng.dirichlet(np.full(n_prov, 2.0))
         c0, c1 = int(created.min()), int(active_end.max())
         pools, ptimes = [], []
@@ -1019,6 +1024,23 @@ class _Builder:
                     req=rng.integers(5, 50, len(who)),
                     ua=self.ua_auto0 + 6,
                     dev=-1,
+                    prov=-1,
+                )
+
+        # Operator slip-ups: a few members once connected from the operator's own ISP line.
+        if rng.random() < 0.3:
+            isp = self.world.isps[int(rng.integers(len(self.world.isps)))]
+            home = isp.sample_v4(rng, 1)[0]
+            who = np.flatnonzero(rng.random(s) < rng.uniform(0.03, 0.1))
+            if len(who):
+                self.ev.add(
+                    acct=members[who],
+                    ip=home,
+                    t0=created[who] + rng.integers(60, HOUR, len(who)),
+                    t1=created[who] + HOUR,
+                    req=rng.integers(1, 20, len(who)),
+                    ua=browser,
+                    dev=dev_main[who],
                     prov=-1,
                 )
 
