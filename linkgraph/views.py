@@ -239,22 +239,35 @@ class Feature:
 
 
 def score_breakdown(row: pd.Series | dict[str, Any]) -> pd.DataFrame:
-    """Per-feature raw value and signed contribution to the score, largest effect first."""
+    """Each scored feature's signed contribution to the score, largest effect first.
+
+    ``value`` is the feature's raw value when the run stored one under the same name.
+    Features that contributed nothing are left out (they explain nothing about this cluster).
+    """
     features = _json_obj(row.get("features"))
     contributions = _json_obj(row.get("contributions"))
-    names = list(dict.fromkeys(list(contributions) + list(features)))
     rows = []
-    for n in names:
-        c = contributions.get(n)
+    for name, c in contributions.items():
         try:
-            contribution = float(c) if c is not None else 0.0
+            contribution = float(c)
         except (TypeError, ValueError):
-            contribution = 0.0
-        rows.append({"feature": n, "value": _fmt_value(features.get(n)), "contribution": contribution})
-    df = pd.DataFrame(rows, columns=["feature", "value", "contribution"])
+            continue
+        if contribution == 0.0 or math.isnan(contribution):
+            continue
+        rows.append({"feature": name, "contribution": round(contribution, 4),
+                     "value": _fmt_value(features.get(name))})
+    df = pd.DataFrame(rows, columns=["feature", "contribution", "value"])
     if df.empty:
         return df
-    return df.reindex(df["contribution"].abs().sort_values(ascending=False, kind="stable").index).reset_index(drop=True)
+    order = df["contribution"].abs().sort_values(ascending=False, kind="stable").index
+    return df.reindex(order).reset_index(drop=True)
+
+
+def raw_features(row: pd.Series | dict[str, Any]) -> pd.DataFrame:
+    """The cluster's measured features (shares, counts, rates) as text, by name."""
+    features = _json_obj(row.get("features"))
+    return pd.DataFrame([{"feature": k, "value": _fmt_value(v)} for k, v in sorted(features.items())],
+                        columns=["feature", "value"])
 
 
 def _fmt_value(value: Any) -> str:
@@ -729,7 +742,8 @@ def _extract_zip(name: str, data: bytes, dest: Path, limits: UploadLimits, alrea
         targets = []
         for info in infos:
             mode = info.external_attr >> 16
-            if mode and (stat.S_ISLNK(mode) or not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))):
+            kind = stat.S_IFMT(mode)  # 0 when the zip tool recorded no Unix file type
+            if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
                 raise ExportError(Problem(info.filename, "refused: links and special files are not allowed"))
             if info.compress_size and info.file_size / info.compress_size > limits.max_ratio and info.file_size > 1 << 20:
                 raise ExportError(Problem(info.filename, "refused: compression ratio too high (zip bomb?)"))
@@ -790,7 +804,7 @@ def fmt_ts(value: Any) -> str:
 __all__ = [
     "OPEN", "STATUSES", "NODE_COLOURS", "StoreStatus", "store_status", "latest_decisions", "campaigns_table",
     "load_campaigns", "provider_options", "view_options", "CampaignFilter", "filter_campaigns",
-    "display_campaigns", "signup_bounds", "search", "score_breakdown", "cluster_row", "cluster_members",
+    "display_campaigns", "signup_bounds", "search", "score_breakdown", "raw_features", "cluster_row", "cluster_members",
     "shared_infrastructure", "infrastructure_summary", "signup_timeline", "daily_traffic", "ClusterEdges",
     "cluster_edges", "neighbourhood_pairs", "sample_members", "GraphElements", "graph_elements", "path_graph",
     "account_detail", "neighbourhood", "neighbourhood_graph", "LinkPath", "linking_path", "record_decision",

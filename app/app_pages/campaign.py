@@ -80,6 +80,8 @@ with left:
     else:
         st.bar_chart(breakdown, x="feature", y="contribution", horizontal=True, height=260)
         st.dataframe(breakdown, hide_index=True, width="stretch", key="campaign_breakdown")
+    with st.expander("All measured features"):
+        st.dataframe(views.raw_features(row), hide_index=True, width="stretch", key="campaign_features")
 
 with right:
     st.subheader("Shared infrastructure")
@@ -113,7 +115,7 @@ with t2:
 
 # ---------------------------------------------------------------- graph
 st.subheader("Graph")
-limit = st.slider("Accounts to draw", 10, 200, 60, 10, key="campaign_graph_accounts",
+limit = st.slider("Accounts to draw", 10, 200, 40, 10, key="campaign_graph_accounts",
                   help="Large campaigns are sampled (evenly over sign-up order) so the page stays fast.")
 edges = data.edges(cluster_id, member_ids, limit)
 shared = list(infra[["id_type", "identifier"]].itertuples(index=False, name=None)) if not infra.empty else None

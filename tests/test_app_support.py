@@ -1,0 +1,46 @@
+"""Stores prepared for the app's tests: a generated export, loaded and detected (real pipeline).
+
+Building one takes ~2 s, so it is built once per test session and each test gets its own copy
+of the DuckDB file (decisions and loads in one test never leak into another).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from linkgraph import pipeline
+from linkgraph.generate import GenerateSettings, generate
+from linkgraph.store import open_store
+
+ACCOUNTS = 3000
+SEED = 3
+_BUILT: dict[str, Path] = {}
+
+
+def prepared_store(root: Path) -> Path:
+    """Path of a detected 3k-account store (built under ``root`` the first time)."""
+    key = "detected"
+    if key not in _BUILT or not _BUILT[key].exists():
+        root.mkdir(parents=True, exist_ok=True)
+        export = root / "export"
+        generate(export, GenerateSettings(accounts=ACCOUNTS, seed=SEED))
+        db = root / "prepared.duckdb"
+        store = open_store(str(db))
+        pipeline.load(store, export)
+        pipeline.detect(store)
+        store.close()
+        _BUILT[key] = db
+        _BUILT["export"] = export
+    return _BUILT[key]
+
+
+def copy_store(root: Path, dest: Path) -> Path:
+    """A private copy of the prepared store at ``dest``."""
+    shutil.copy(prepared_store(root), dest)
+    return dest
+
+
+def export_dir(root: Path) -> Path:
+    prepared_store(root)
+    return _BUILT["export"]
