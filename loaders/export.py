@@ -89,6 +89,11 @@ def discover(root: Path, mapping: Mapping) -> Discovered:
         if p in claimed:
             continue
         if not p.is_file():
+            parts = split_name(p.name)
+            if p.is_symlink() and not p.exists() and parts is not None and parts[0] in TABLE_FILES:
+                # a table file that cannot be opened must not pass as "no such table"
+                problems.append(Problem(p.name, "broken symlink or symlink loop; cannot read the file"))
+                continue
             found.warnings.append(f"{p.name}: not a file, ignored")
             continue
         parts = split_name(p.name)

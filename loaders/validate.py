@@ -27,6 +27,9 @@ from loaders.normalise import UTC_US
 log = logging.getLogger(__name__)
 
 MAX_PROBLEMS = 50
+# No export value is legitimately this long; a larger one is hostile or a broken export (e.g. a
+# quote that swallowed the file) and would bloat every store, page and export that shows it.
+MAX_VALUE_BYTES = 65_536
 
 
 @dataclass(frozen=True)
@@ -294,7 +297,17 @@ def stage_chunk(ctx: ChunkContext, data: pa.Table, rows: np.ndarray) -> pa.Table
                 problems.add_mask(display, bad_utf8, rows, name, "value is not valid UTF-8")
                 return None
             problems.add_mask(display, normalise.contains_nul(raw), rows, name, "value contains a NUL byte")
-        if table == "payment_methods" and (normalise.is_textual(raw.type) or pa.types.is_integer(raw.type)):
+            too_long = pc.fill_null(pc.greater(pc.binary_length(raw), MAX_VALUE_BYTES), False)
+            problems.add_mask(
+                display,
+                np.asarray(too_long.to_numpy(zero_copy_only=False)),
+                rows,
+                name,
+                f"value longer than {MAX_VALUE_BYTES:,} bytes",
+            )
+        # payment columns, and unknown account columns (they are kept in accounts.extra)
+        may_hold_card = table == "payment_methods" or (table == "accounts" and name not in spec)
+        if may_hold_card and (normalise.is_textual(raw.type) or pa.types.is_integer(raw.type)):
             hits = cards.find_card_numbers(raw)
             if len(hits):
                 sample = raw.take(pa.array(hits[:5])).to_pylist()
