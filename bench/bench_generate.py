@@ -6,7 +6,8 @@ Usage::
 
 Each run happens in a fresh child process so the peak RSS (``resource.getrusage``) is the
 generator's alone. Prints one line per format: accounts, rows per table, identifier rows
-(payment + ip_events), bytes written, seconds, peak RSS.
+(payment + ip_events), bytes written, wall and CPU seconds (CPU is the steadier number on a
+shared machine; the generator is single-threaded apart from Arrow's writers), peak RSS.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ CHILD = r"""
 import json, resource, sys
 from linkgraph.generate import GenerateSettings, generate
 r = generate(sys.argv[1], GenerateSettings(accounts=int(sys.argv[2]), fmt=sys.argv[3], seed=int(sys.argv[4])))
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"seconds": r.seconds, "peak_rss": peak, "counts": r.counts,
+ru = resource.getrusage(resource.RUSAGE_SELF)
+peak = ru.ru_maxrss * 1024
+print(json.dumps({"seconds": r.seconds, "cpu": ru.ru_utime + ru.ru_stime, "peak_rss": peak, "counts": r.counts,
                   "campaigns": r.campaigns, "campaign_accounts": r.campaign_accounts}))
 """
 
@@ -50,7 +52,7 @@ def main() -> None:
         size = sum(p.stat().st_size for p in out.iterdir())
         ident = r["counts"]["payment_methods"] + r["counts"]["ip_events"]
         print(
-            f"generate {args.accounts:,} accounts fmt={fmt}: {r['seconds']:.1f} s, peak RSS "
+            f"generate {args.accounts:,} accounts fmt={fmt}: {r['seconds']:.1f} s wall ({r['cpu']:.1f} s CPU), peak RSS "
             f"{r['peak_rss'] / 2**30:.2f} GiB, {size / 1e6:,.0f} MB written, identifier rows {ident:,}, "
             f"campaigns {r['campaigns']} ({r['campaign_accounts']:,} accounts), rows {r['counts']}"
         )

@@ -229,9 +229,18 @@ class _Builder:
 
     # ----------------------------------------------------------------- emails
     def name_emails(
-        self, k: int, domains: pa.Array, last: np.ndarray | None = None, first: np.ndarray | None = None
+        self,
+        k: int,
+        domains: pa.Array,
+        last: np.ndarray | None = None,
+        first: np.ndarray | None = None,
+        corporate: bool = False,
     ) -> pa.Array:
-        """Name-like local parts (``jane.doe``, ``jdoe84``, ``jane1993``) at the given domains."""
+        """Name-like local parts (``jane.doe``, ``jdoe84``, ``jane1993``) at the given domains.
+
+        ``corporate`` addresses follow a company convention: ``jane.doe`` or ``jdoe``, no digits
+        unless needed to keep two colleagues apart.
+        """
         rng = self.rng
         fi = rng.integers(0, len(gw.FIRST_NAMES), k) if first is None else first
         li = rng.integers(0, len(gw.LAST_NAMES), k) if last is None else last
@@ -240,6 +249,10 @@ class _Builder:
         sep = gt.take(("", ".", "_", "."), rng.integers(0, 4, k))
         style = rng.choice(4, size=k, p=[0.6, 0.15, 0.15, 0.1])
         r = rng.random(k)
+        if corporate:
+            sep = pa.array(["."] * k, pa.string())
+            style = np.where(rng.random() < 0.7, 0, 1) + np.zeros(k, np.int64)
+            r = np.ones(k)
         year = rng.integers(1960, 2007, k)
         digits = np.where(
             r < 0.25, year, np.where(r < 0.45, year % 100, np.where(r < 0.6, rng.integers(1, 1000, k), -1))
@@ -416,6 +429,7 @@ class _Builder:
                 sdk[sel],
                 scripter[sel],
                 script_ua[sel],
+                signup=j == 0,
             )
         # Away-from-home: mobile carriers (not NAT pools: big ranges), other ISPs.
         n_extra = np.minimum(rng.poisson(1.4, m), 6)
@@ -564,10 +578,13 @@ class _Builder:
         scripter: np.ndarray,
         script_ua: np.ndarray,
         prov: np.ndarray | int = -1,
+        signup: bool = False,
     ) -> None:
+        """Organic access rows; ``signup`` rows start at the sign-up (the address it came from)."""
         rng = self.rng
         k = len(acct)
-        t0 = np.minimum(created + rng.exponential(4 * DAY, k).astype(np.int64), self.end_s - HOUR)
+        delay = rng.integers(0, 600, k) if signup else rng.exponential(4 * DAY, k).astype(np.int64)
+        t0 = np.minimum(created + delay, self.end_s - HOUR)
         t1 = np.minimum(t0 + rng.exponential(25 * DAY, k).astype(np.int64), self.end_s - 1)
         req = 1 + rng.lognormal(np.log(25), 1.2, k).astype(np.int64)
         u = np.where(dev_user & (rng.random(k) < 0.5), sdk, ua)
@@ -623,7 +640,9 @@ class _Builder:
             acc["country"][team] = np.where(rng.random(size) < 0.85, country, acc["country"][team])
             first = rng.integers(0, len(gw.FIRST_NAMES), size)
             last = rng.integers(0, len(gw.LAST_NAMES), size)
-            emails.append(self.name_emails(size, pa.array([domain] * size), last=last, first=first))
+            emails.append(
+                self.name_emails(size, pa.array([domain] * size), last=last, first=first, corporate=True)
+            )
             # Corporate card(s).
             n_cc = 1 if size <= 100 else 2
             cc = self.new_cards(n_cc, MT["card"], rng.choice(gw.CORPORATE_BINS, n_cc), country)
@@ -855,7 +874,7 @@ class _Builder:
         n_orig = max(2, int(round(s * rng.uniform(0.6, 0.8))))
         n_repl = s - n_orig
         day0 = int(rng.integers(2, max(3, self.period_days - 110)))
-        n_burst = int(min(rng.integers(2, 5), max(1, n_orig // 6)))  # bursts of 6+ accounts
+        n_burst = min(int(rng.integers(2, 5)), max(1, n_orig // 6))  # bursts of 6+ accounts
         burst_t = self.start_s + day0 * DAY + np.sort(rng.integers(0, 30 * DAY, n_burst))
         burst_w = rng.integers(1 * HOUR, 8 * HOUR, n_burst)
         b = rng.choice(n_burst, size=n_orig, p=rng.dirichlet(np.full(n_burst, 3.0)))
@@ -973,6 +992,8 @@ class _Builder:
         reps = np.repeat(np.arange(s), k_ev)
         k = len(reps)
         t = created[reps] + (rng.random(k) * (active_end[reps] - created[reps])).astype(np.int64)
+        first = np.cumsum(k_ev) - k_ev  # each account's first row is its sign-up
+        t[first] = created + rng.integers(0, 600, s)
         pj = rng.choice(n_prov, size=k, p=pw)
         ip = np.zeros(k, np.int64)
         for j in range(n_prov):
