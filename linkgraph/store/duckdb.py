@@ -45,7 +45,6 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import pyarrow.dataset as ds
 
 from linkgraph import schema
 from linkgraph.errors import QueryError, StoreBusyError, StoreError, StoreNotFoundError
@@ -564,24 +563,21 @@ def _merge_table(con: duckdb.DuckDBPyConnection, table: str, parquet: Path) -> N
     """
     key = schema.table_key(table)
     props = schema.table_props(table)
-    con.register("staged", ds.dataset(str(parquet), format="parquet"))
-    try:
-        if not con.execute(f"SELECT count(*) FROM {_q(table)}").fetchall()[0][0]:  # type: ignore[index]  # noqa: S608
-            _x(con, f"INSERT INTO {_q(table)} SELECT * FROM staged")  # noqa: S608
-            return
-        on = " AND ".join(f"o.{_q(k)} = n.{_q(k)}" for k in key)
-        sel = [f"coalesce(n.{_q(k)}, o.{_q(k)}) AS {_q(k)}" for k in key]
-        for p in props:
-            fn = {"replace": "coalesce", "min": "least", "max": "greatest"}[p.merge]
-            sel.append(f"{fn}(n.{_q(p.name)}, o.{_q(p.name)}) AS {_q(p.name)}")
-        tmp = f"{table}__merged"
-        _x(con,
-            f"CREATE TABLE {_q(tmp)} AS SELECT {', '.join(sel)} FROM {_q(table)} o FULL OUTER JOIN staged n ON {on}"  # noqa: S608
-        )
-        _x(con, f"DROP TABLE {_q(table)}")
-        _x(con, f"ALTER TABLE {_q(tmp)} RENAME TO {_q(table)}")
-    finally:
-        con.unregister("staged")
+    src = str(parquet)
+    if not con.execute(f"SELECT count(*) FROM {_q(table)}").fetchall()[0][0]:  # noqa: S608
+        _x(con, f"INSERT INTO {_q(table)} SELECT * FROM read_parquet(?)", [src])  # noqa: S608
+        return
+    on = " AND ".join(f"o.{_q(k)} = n.{_q(k)}" for k in key)
+    sel = [f"coalesce(n.{_q(k)}, o.{_q(k)}) AS {_q(k)}" for k in key]
+    for p in props:
+        fn = {"replace": "coalesce", "min": "least", "max": "greatest"}[p.merge]
+        sel.append(f"{fn}(n.{_q(p.name)}, o.{_q(p.name)}) AS {_q(p.name)}")
+    tmp = f"{table}__merged"
+    _x(con,
+       f"CREATE TABLE {_q(tmp)} AS SELECT {', '.join(sel)} "  # noqa: S608
+       f"FROM {_q(table)} o FULL OUTER JOIN read_parquet(?) n ON {on}", [src])
+    _x(con, f"DROP TABLE {_q(table)}")
+    _x(con, f"ALTER TABLE {_q(tmp)} RENAME TO {_q(table)}")
 
 
 def _conform(table: pa.Table, target: pa.Schema, columns: list[str]) -> pa.Table:
