@@ -288,17 +288,22 @@ class _Builder:
         return problems
 
     def write(self, table: str, sql: str, params: list[object] | None = None) -> int:
+        """Write the query's result as ``<staging>/<table>.parquet`` with the exact schema.
+
+        DuckDB's own (parallel) Parquet writer does the work; the columns are projected in
+        schema order, and the file's schema is checked against ``schema.table_schema`` and
+        rewritten with a cast in the rare case DuckDB chose a different physical type.
+        """
         target = schema.table_schema(table)
-        reader = self.con.sql(sql, params=params or None).to_arrow_reader(100_000)
-        rows = 0
-        with pq.ParquetWriter(self.staging / f"{table}.parquet", target) as writer:
-            for rb in reader:
-                if rb.num_rows == 0:
-                    continue
-                t = pa.Table.from_batches([rb]).select(target.names).cast(target)
-                writer.write_table(t)
-                rows += t.num_rows
-        return rows
+        path = self.staging / f"{table}.parquet"
+        rel = self.con.sql(sql, params=params or None)
+        # identifiers only, from the schema allow-list
+        rel.project(", ".join(target.names)).write_parquet(str(path), compression="snappy")
+        written = pq.read_schema(path)
+        if not written.remove_metadata().equals(target):
+            t = pq.read_table(path).select(target.names).cast(target)
+            pq.write_table(t, path)
+        return int(pq.ParquetFile(path).metadata.num_rows)
 
     def build(self, known_intel: pa.Table | None, progress: Callable[[str], None]) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -405,7 +410,13 @@ def load_export(
         rows_read: dict[str, int] = {}
         displays = {t: p.name for t, p in found.files.items()}
         for table in TABLE_FILES:
-            with pq.ParquetWriter(raw / f"{table}.parquet", RAW_SCHEMAS[table]) as writer:
+            with pq.ParquetWriter(
+                raw / f"{table}.parquet",
+                RAW_SCHEMAS[table],
+                compression="none",  # scratch files read once: write speed matters, not size
+                use_dictionary=False,
+                write_statistics=False,
+            ) as writer:
                 if table not in found.files:
                     continue
                 file = found.files[table]
