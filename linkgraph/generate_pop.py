@@ -387,15 +387,16 @@ class _Builder:
                 slots[same24, j] = (slots[same24, 0] & ~np.int64(255)) | rng.integers(
                     1, 255, int(same24.sum())
                 )
+        # Dual-stack households: one delegated /48 each, every IPv6 slot an address inside it.
         v6 = rng.random((n_hh, 3)) < 0.15
+        hh_v6 = np.flatnonzero(v6.any(axis=1))
+        pref48 = np.zeros(n_hh, np.int64)
+        for i_isp in np.unique(hh_isp[hh_v6]):
+            sel = hh_v6[hh_isp[hh_v6] == i_isp]
+            pref48[sel] = self.world.isps[i_isp].sample_v6_prefixes(rng, len(sel))
         for j in range(3):
             sel = np.flatnonzero(v6[:, j])
-            if len(sel):
-                pref = np.empty(len(sel), np.int64)
-                for i_isp in np.unique(hh_isp[sel]):
-                    s = hh_isp[sel] == i_isp
-                    pref[s] = self.world.isps[i_isp].sample_v6_prefixes(rng, int(s.sum()))
-                slots[sel, j] = gw.v6_codes(pref, rng.integers(0, 8192, len(sel)))
+            slots[sel, j] = gw.v6_codes(pref48[sel], rng.integers(0, 8192, len(sel)))
 
         # Devices: one each, a phone for some; a shared family computer in some households.
         dev = self.new_devices(m)
