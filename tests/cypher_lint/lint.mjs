@@ -19,7 +19,9 @@ for (const f of req.files) {
   const parameters = {};
   for (const [name, type] of Object.entries(f.params || {})) parameters[name] = SAMPLES[type] ?? null;
   const dbSchema = { labels: req.labels, relationshipTypes: req.relationshipTypes, parameters };
+  const t0 = performance.now();
   const { diagnostics } = lintCypherQuery(f.text, dbSchema);
+  if (process.env.LINT_TIMING) process.stderr.write(`${(performance.now() - t0).toFixed(0)} ms ${f.path}\n`);
   out[f.path] = diagnostics.map((d) => ({
     severity: d.severity, message: d.message, line: (d.range?.start?.line ?? 0) + 1,
   }));
