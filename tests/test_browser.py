@@ -1,0 +1,165 @@
+"""The app in a real browser: Streamlit server + Debian's Chromium driven by Playwright.
+
+AppTest cannot render components, so this is where the cytoscape graph is checked: the test
+opens the campaigns page, opens the top campaign and waits until the graph component has drawn
+non-blank pixels into its ``<canvas>``. The component ships its JavaScript, and Chromium runs
+with background networking off, so a graph that needed a CDN would fail here.
+
+Screenshots of every page go to ``$LINKGRAPH_SCREENSHOTS`` (``docs/screenshots`` when
+regenerating the docs) or the test's temp dir.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.test_app_support import copy_store
+
+CHROMIUM = "/usr/bin/chromium"
+REPO = Path(__file__).resolve().parent.parent
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing: apt-get install -y chromium"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("browser")
+    db = copy_store(root, root / "store.duckdb")
+    port = _free_port()
+    env = dict(os.environ, LINKGRAPH_DB=str(db), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    env.pop("NEO4J_URI", None)
+    env.pop("LINKGRAPH_APP_PASSWORD", None)
+    log = open(root / "streamlit.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "app" / "streamlit_app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
+        env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:  # noqa: S310 - local
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("streamlit did not start: " + (root / "streamlit.log").read_text()[-2000:])
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    target = os.environ.get("LINKGRAPH_SCREENSHOTS")
+    out = Path(target) if target else tmp_path_factory.mktemp("screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+CANVAS_DRAWN = """() => {
+  const canvases = Array.from(document.querySelectorAll('canvas'));
+  let painted = 0;
+  for (const c of canvases) {
+    if (!c.width || !c.height) continue;
+    const ctx = c.getContext('2d');
+    if (!ctx) continue;
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < d.length; i += 4 * 97) { if (d[i] !== 0) { painted++; break; } }
+  }
+  return {canvases: canvases.length, painted: painted};
+}"""
+
+
+def _settle(page) -> None:
+    """Wait until Streamlit has finished the script run (no 'Running…' status)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+
+
+def test_campaigns_to_campaign_graph_in_chromium(server, browser, shots):
+    page = browser.new_page(viewport={"width": 1500, "height": 2400})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server, wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Campaigns").wait_for(timeout=60_000)
+    page.get_by_text("Campaigns shown").wait_for()
+    _settle(page)
+    page.screenshot(path=str(shots / "campaigns.png"), full_page=True)
+
+    page.get_by_role("button", name="Open campaign").click()
+    page.get_by_role("heading", name="Campaign detail").wait_for(timeout=30_000)
+    _settle(page)
+    frame_el = page.locator("iframe[title*='st_link_analysis']").first
+    frame_el.wait_for(timeout=30_000)
+    frame_el.scroll_into_view_if_needed()
+    frame_el.content_frame.locator("canvas").first.wait_for(state="attached", timeout=30_000)
+    frame = frame_el.element_handle().content_frame()
+    assert frame is not None
+    deadline = time.monotonic() + 30
+    while True:
+        drawn = frame.evaluate(CANVAS_DRAWN)
+        if drawn["painted"] > 0 or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(250)
+    assert drawn["canvases"] >= 1 and drawn["painted"] >= 1, drawn
+    page.wait_for_timeout(800)  # let the layout finish before the picture
+    frame_el.screenshot(path=str(shots / "campaign_graph.png"))
+    page.screenshot(path=str(shots / "campaign.png"), full_page=True)
+
+    page.get_by_role("button", name="Open account").click()
+    page.get_by_role("heading", name="Account").wait_for(timeout=30_000)
+    _settle(page)
+    acc_frame = page.locator("iframe[title*='st_link_analysis']").first
+    acc_frame.wait_for(timeout=30_000)
+    acc_frame.content_frame.locator("canvas").first.wait_for(state="attached", timeout=30_000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(shots / "account.png"), full_page=True)
+
+    for link, heading, name in (("Decisions", "Decisions", "decisions.png"),
+                                ("Load & export", "Load & export", "load_export.png")):
+        page.get_by_role("link", name=link).click()
+        page.get_by_role("heading", name=heading).wait_for(timeout=30_000)
+        _settle(page)
+        page.screenshot(path=str(shots / name), full_page=True)
+    assert not errors, errors
+    page.close()
