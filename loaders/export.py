@@ -253,6 +253,7 @@ class _Builder:
                 "preserve_insertion_order": False,
             }
         )
+        self.con.execute("SET enable_progress_bar = false")
         for table in TABLE_FILES:
             self.con.read_parquet(str(raw / f"{table}.parquet")).create_view(f"raw_{table}")
 
@@ -301,8 +302,13 @@ class _Builder:
         rel.project(", ".join(target.names)).write_parquet(str(path), compression="snappy")
         written = pq.read_schema(path)
         if not written.remove_metadata().equals(target):
-            t = pq.read_table(path).select(target.names).cast(target)
-            pq.write_table(t, path)
+            # DuckDB marks columns it knows to be null-free as required (not null) when it
+            # scans its own tables; rewrite in batches with the contract's nullable schema
+            tmp = path.with_suffix(".tmp.parquet")
+            with pq.ParquetFile(path) as src, pq.ParquetWriter(tmp, target) as dst:
+                for rb in src.iter_batches(batch_size=256_000):
+                    dst.write_table(pa.Table.from_batches([rb]).select(target.names).cast(target))
+            tmp.replace(path)
         return int(pq.ParquetFile(path).metadata.num_rows)
 
     def build(self, known_intel: pa.Table | None, progress: Callable[[str], None]) -> dict[str, int]:
