@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 # Link types in evidence order; "org" is never a link (scoring signal only).
 LINK_TYPES: tuple[str, ...] = ("payment", "device", "ip", "subnet", "proxy", "email_domain")
 EVIDENCE_TYPES: tuple[str, ...] = LINK_TYPES + ("org",)
-TIMED_TYPES = frozenset({"ip", "subnet", "proxy", "device"})
+TIMED_TYPES = frozenset({"ip", "subnet", "proxy", "device", "email_domain"})
 # Provider kinds whose sharing is (weak) evidence; sharing an ISP or a carrier is not.
 PROXY_LINK_KINDS = frozenset({"residential_proxy", "datacenter", "tor", "vpn"})
 # Used when the loader did not flag webmail domains; webmail sharing means nothing.
@@ -237,6 +237,11 @@ def build_incidence(tables: Mapping[str, pa.Table], account_ids: pa.Array) -> di
     missing tables contribute nothing.
     """
     out: dict[str, Incidence] = {}
+    accounts = tables.get("accounts")
+    if accounts is not None and "created_at" in accounts.column_names:
+        created_days = _days(_col(accounts, "created_at"))
+    else:
+        created_days = np.full(len(account_ids), np.nan)
 
     def table(name: str) -> pa.Table | None:
         t = tables.get(name)
@@ -286,7 +291,10 @@ def build_incidence(tables: Mapping[str, pa.Table], account_ids: pa.Array) -> di
                     inc.mult = np.where(np.asarray(is_proxy.to_numpy(zero_copy_only=False), dtype=bool), 1.0, 0.0)
             out[id_type] = inc
     if (t := table("email_at")) is not None:
-        inc = _make_incidence("email_domain", _lookup(_col(t, "account_id"), account_ids), _col(t, "domain"))
+        # time = sign-up time: accounts made together on one domain are a burst, not a coincidence
+        acc = _lookup(_col(t, "account_id"), account_ids)
+        created = created_days[np.maximum(acc, 0)]
+        inc = _make_incidence("email_domain", acc, _col(t, "domain"), created, created)
         mult = np.ones(len(inc.names))
         names_lower = pc.utf8_lower(inc.names)
         webmail = np.asarray(
@@ -357,7 +365,7 @@ def _pairs_for_type(
     Returns (weights, counts, identifiers linked, pairs generated).
     """
     n = inc.n
-    eligible = (n >= 2) & (n <= settings.max_share) & (w_ident > 0)
+    eligible = (n >= 2) & (n <= settings.max_share) & (w_ident > 0) & (w_ident >= settings.min_pair_weight)
     W = sp.csr_matrix((n_accounts, n_accounts), dtype=np.float64)
     C = sp.csr_matrix((n_accounts, n_accounts), dtype=np.int32)
     keep = eligible[inc.ident]
@@ -426,15 +434,18 @@ def link_accounts(tables: Mapping[str, pa.Table], settings: DetectSettings | Non
         w_ident = identifier_weights(inc, settings)
         W, C, linked, pairs = _pairs_for_type(inc, w_ident, n_acc, settings)
         over = int(((inc.n > settings.max_share) & (inc.mult > 0)).sum())
+        faint = int(((inc.n >= 2) & (w_ident > 0) & (w_ident < settings.min_pair_weight)).sum())
         stats["types"][t] = {
             "rows": len(inc.account),
             "identifiers": len(inc.names),
             "linked_identifiers": linked,
             "over_max_share": over,
+            "below_min_pair_weight": faint,
             "pairs": pairs,
         }
         total = total + W
         per_type[t] = C
+    total.data[total.data < settings.min_link_weight] = 0.0
     total.eliminate_zeros()
     coo = total.tocoo()
     order = np.lexsort((coo.col, coo.row))

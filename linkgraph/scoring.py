@@ -60,21 +60,21 @@ log = logging.getLogger(__name__)
 
 DEFAULT_THRESHOLD = 0.7
 
-BIAS = -5.5
+BIAS = -6.0
 WEIGHTS: dict[str, float] = {
-    "size": 0.5,
-    "density": 0.5,
+    "size": 1.5,
+    "density": 0.25,
     "shared_payment": 2.0,
-    "prepaid": 1.0,
+    "prepaid": 1.5,
     "residential_proxy": 3.0,
-    "hosting": 1.0,
+    "hosting": 0.5,
     "vpn": 0.2,
-    "signup_burst": 2.0,
-    "automation_ua": 2.0,
+    "signup_burst": 1.5,
+    "automation_ua": 1.5,
     "disposable_email": 1.5,
     "random_email": 1.0,
     "rare_domain": 0.5,
-    "volume": 1.0,
+    "volume": 0.5,
     "frontier_share": 1.0,
     "jailbreak": 1.5,
     "verified_org": -6.0,
@@ -279,7 +279,7 @@ def _top_strings(cl: np.ndarray, names: np.ndarray, weights: np.ndarray, k: int,
 def normalise(raw: pd.DataFrame) -> pd.DataFrame:
     """Raw features → x in [0, 1] per ``WEIGHTS`` key (see the module docstring)."""
     x = pd.DataFrame(index=raw.index)
-    x["size"] = np.clip(np.log10(np.maximum(raw["size"], 1)) / 3.0, 0, 1)
+    x["size"] = np.clip(np.log10(np.maximum(raw["size"], 1) / 3.0) / 2.0, 0, 1)
     x["density"] = raw["density"]
     x["shared_payment"] = raw["shared_payment_share"]
     x["prepaid"] = raw["prepaid_share"]
@@ -338,6 +338,8 @@ def cluster_features(
     # payment
     pay = links.incidence.get("payment")
     f["payment_methods"] = 0
+    f["shared_payment_methods"] = 0
+    f["accounts_per_shared_payment"] = 0.0
     f["shared_payment_share"] = 0.0
     f["accounts_per_payment"] = 0.0
     f["prepaid_share"] = 0.0
@@ -350,6 +352,11 @@ def cluster_features(
         uid = uk % len(pay.names)
         n_methods = np.bincount(ucl, minlength=k)
         f["payment_methods"] = n_methods
+        shared_method = cnt >= 2
+        f["shared_payment_methods"] = np.bincount(ucl[shared_method], minlength=k)
+        f["accounts_per_shared_payment"] = np.bincount(
+            ucl[shared_method], weights=cnt[shared_method].astype(float), minlength=k
+        ) / np.maximum(f["shared_payment_methods"].to_numpy(), 1)
         shared_row = cnt[inv] >= 2
         shared_acc = np.zeros(len(labels), bool)
         shared_acc[pay.account[sel][shared_row]] = True
@@ -473,6 +480,8 @@ FEATURE_COLUMNS = (
     "mean_link_weight",
     "payment_methods",
     "accounts_per_payment",
+    "shared_payment_methods",
+    "accounts_per_shared_payment",
     "shared_payment_share",
     "prepaid_share",
     "proxy_ips",
@@ -510,9 +519,9 @@ def evidence_text(row: Mapping[str, object], contrib: Mapping[str, float]) -> st
         return float(v) if isinstance(v, int | float | np.integer | np.floating) and v == v else 0.0
 
     phrases: dict[str, str] = {}
-    n, pm, pips = int(num("size")), int(num("payment_methods")), int(num("proxy_ips"))
-    if num("shared_payment_share") > 0:
-        each = f" ({num('accounts_per_payment'):.1f} accounts each)" if pm else ""
+    n, pm, pips = int(num("size")), int(num("shared_payment_methods")), int(num("proxy_ips"))
+    if pm:
+        each = f" ({num('accounts_per_shared_payment'):.1f} accounts each)"
         phrases["shared_payment"] = f"shares {pm} payment method{'s' if pm != 1 else ''}{each}"
     phrases["prepaid"] = f"{_pct(num('prepaid_share'))} prepaid cards"
     provs = str(row.get("proxy_providers") or "")

@@ -51,15 +51,17 @@ class DetectSettings:
     # linking
     base_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_BASE_WEIGHTS))
     disposable_domain_weight: float = 0.3  # base for a disposable email domain (webmail: 0)
-    damping: str = "log"
+    damping: str = "power"
     alpha: float = 1.0
     max_share: int = 200
+    min_pair_weight: float = 0.002  # identifiers whose pairs would get less make no links
+    min_link_weight: float = 0.005  # summed links lighter than this are dropped
     time_tau_days: float = 7.0
     time_floor: float = 0.2
     # communities
     engine: str = "igraph"
     resolution: float = 0.02
-    n_iterations: int = 10
+    n_iterations: int = 2
     seed: int = 42
     min_size: int = 3
     strong_threshold: float = 0.5  # link weight for the strong_components view
@@ -88,6 +90,8 @@ class DetectSettings:
             raise ConfigError(f"engine must be one of {ENGINES}, not {self.engine!r}")
         if not self.resolution > 0:
             raise ConfigError("resolution must be > 0")
+        if self.min_pair_weight < 0 or self.min_link_weight < 0:
+            raise ConfigError("min_pair_weight and min_link_weight must be >= 0")
         if self.max_share < 2:
             raise ConfigError("max_share must be >= 2")
         if self.min_size < 2:

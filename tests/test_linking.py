@@ -66,15 +66,22 @@ def test_popular_identifiers_are_damped_and_over_threshold_ones_skipped() -> Non
     pair = pair_weight(links, "a0", "a1")
     crowd = pair_weight(links, "a2", "a3")
     assert pair > crowd > 0
-    assert crowd == pytest.approx(0.5 * np.log2(3) / np.log2(41))
+    assert crowd == pytest.approx(0.5 * linking.damping(np.array([40]), DetectSettings())[0])
     # the NAT-like IP shared by 260 accounts (> max_share 200) makes no pairwise link
     assert pair_weight(links, "a42", "a43") == 0.0
     assert links.stats["types"]["ip"]["over_max_share"] == 1
     assert links.n_links == 1 + 40 * 39 // 2
-    # ...unless the threshold is raised
+    # ...unless the threshold is raised (and such faint links are not pruned)
     wide = link_accounts({"accounts": tbl("accounts", rows), "used_ip": tbl("used_ip", used)},
-                         DetectSettings(max_share=300))
-    assert pair_weight(wide, "a42", "a43") > 0
+                         DetectSettings(max_share=300, min_link_weight=0))
+    assert pair_weight(wide, "a42", "a43") == pytest.approx(0.5 * 2 / n_big)
+    pruned = link_accounts({"accounts": tbl("accounts", rows), "used_ip": tbl("used_ip", used)},
+                           DetectSettings(max_share=300))
+    assert pair_weight(pruned, "a42", "a43") == 0.0  # below min_link_weight
+    faint = link_accounts({"accounts": tbl("accounts", rows), "used_ip": tbl("used_ip", used)},
+                          DetectSettings(max_share=300, min_pair_weight=0.01, min_link_weight=0))
+    assert pair_weight(faint, "a42", "a43") == 0.0
+    assert faint.stats["types"]["ip"]["below_min_pair_weight"] == 1
 
 
 def test_same_day_links_stronger_than_a_year_apart() -> None:
@@ -146,7 +153,7 @@ def test_pair_counts_match_sparse_product(monkeypatch: pytest.MonkeyPatch, chunk
     links = link_accounts({"accounts": tbl("accounts", accounts(n_acc)), "used_device": tbl("used_device", rows)})
     B = sp.coo_matrix((np.ones(len(pairs)), ([p[0] for p in pairs], [p[1] for p in pairs])), shape=(n_acc, n_dev))
     n = np.asarray(B.sum(axis=0)).ravel()
-    w = 0.8 * np.log2(3) / np.log2(1 + np.maximum(n, 2))
+    w = 0.8 * linking.damping(n, DetectSettings())
     expected_w = sp.triu(B @ sp.diags(w) @ B.T, k=1).tocoo()
     expected_c = sp.triu(B @ B.T, k=1).tocoo()
     got = {(int(a), int(b)): (c, wt) for a, b, c, wt in
@@ -171,7 +178,7 @@ def test_links_ignore_rows_for_unknown_accounts_and_empty_tables() -> None:
 
 
 def test_power_damping_decays_faster() -> None:
-    s_log, s_pow = DetectSettings(), DetectSettings(damping="power", alpha=1.0)
+    s_log, s_pow = DetectSettings(damping="log"), DetectSettings(damping="power", alpha=1.0)
     n = np.array([2, 10, 100])
     assert linking.damping(n, s_log)[0] == pytest.approx(1.0)
     assert linking.damping(n, s_pow)[0] == pytest.approx(1.0)
