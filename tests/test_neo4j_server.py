@@ -1,0 +1,60 @@
+"""Neo4j-only features, run against a real Neo4j 5 when NEO4J_URI is set (skipped otherwise).
+
+The database at NEO4J_URI is wiped; the fixture refuses a non-empty one unless
+LINKGRAPH_TEST_NEO4J_WIPE=1. The portable tests (tests/test_neo4j_store.py,
+tests/test_neo4j_parity.py) also run against it.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from linkgraph.errors import ConfigError
+from linkgraph.store.neo4j import Neo4jStore
+from tests.batches import make_batch
+from tests.bolt_server import neo4j_server  # noqa: F401
+from tests.test_neo4j_store import small_export
+
+pytestmark = [pytest.mark.bolt, pytest.mark.neo4j]
+
+
+@pytest.fixture()
+def store(neo4j_server, tmp_path) -> Neo4jStore:  # noqa: F811
+    s = Neo4jStore(neo4j_server.uri, driver=neo4j_server.driver, database=neo4j_server.database)
+    s.clear()
+    s.apply_load(make_batch(tmp_path / "b", small_export()))
+    return s
+
+
+def test_detects_neo4j_and_creates_constraints(store: Neo4jStore) -> None:
+    assert store.is_neo4j and store.max_param_bytes is None
+    with store._driver.session(database=store.database) as s:
+        names = {r["name"] for r in s.run("SHOW CONSTRAINTS YIELD name RETURN name")}
+    assert {"account_key", "ip_address_key", "usage_key", "cluster_key", "write_lock_key"} <= names
+    store._schema_ready = False
+    store.ensure_schema()  # idempotent
+
+
+def test_shortest_path_uses_cypher(store: Neo4jStore) -> None:
+    p = store.query("shortest_path", {"a": "a1", "b": "a3"})
+    assert p["node"].iloc[0] == "a1" and p["node"].iloc[-1] == "a3"
+    assert p[p["label"] == "Account"]["node"].tolist() == ["a1", "a2", "a3"]
+    assert store.query("shortest_path", {"a": "a1", "b": "a3", "max_hops": 1}).empty
+
+
+def test_gds_communities_or_clear_error(store: Neo4jStore) -> None:
+    links = pa.table({"a": ["a1", "a2"], "b": ["a2", "a3"], "weight": [5.0, 0.1]})
+    try:
+        version = store.gds_version()
+    except ConfigError as e:
+        assert "Graph Data Science" in str(e)
+        with pytest.raises(ConfigError):
+            store.gds_communities(links, 1.0, 42)
+        return
+    assert version
+    out = store.gds_communities(links, 1.0, 42)
+    assert out.column_names == ["account_id", "community"]
+    assert set(out.column("account_id").to_pylist()) == {"a1", "a2", "a3"}
+    comps = store.gds_components(links)
+    assert len(set(comps.column("community").to_pylist())) == 1
