@@ -274,11 +274,11 @@ def render_read(table: str) -> str:
         sl, el = schema.check_label(r.start), schema.check_label(r.end)
         sk = schema.check_property(sl, schema.NODE_BY_LABEL[sl].key)
         ek = schema.check_property(el, schema.NODE_BY_LABEL[el].key)
-        ret = [f"a.{sk} AS {_ident(r.start_col)}", f"b.{ek} AS {_ident(r.end_col)}"]
-        ret += [f"r.{schema.check_property(rtype, p.name)} AS {p.name}" for p in r.props]
+        items = [f"a.{sk} AS {_ident(r.start_col)}", f"b.{ek} AS {_ident(r.end_col)}"]
+        items += [f"r.{schema.check_property(rtype, p.name)} AS {p.name}" for p in r.props]
         body = (
             f"MATCH (a:{sl})\nWHERE a.{sk} > $after\nWITH a ORDER BY a.{sk} LIMIT $n\n"
-            f"OPTIONAL MATCH (a)-[r:{rtype}]->(b:{el})\nRETURN {', '.join(ret)}\n"
+            f"OPTIONAL MATCH (a)-[r:{rtype}]->(b:{el})\nRETURN {', '.join(items)}\n"
         )
         params = (
             f"$after: string (last (:{sl}) key of the previous page; '' for the first), "

@@ -170,7 +170,8 @@ class Neo4jStore:
         try:
             self._driver = driver or neo4j.GraphDatabase.driver(uri, auth=auth)
         except (ValueError, neo4j.exceptions.ConfigurationError) as e:
-            raise ConfigError(f"bad Neo4j URI {self.location!r}: {e}") from e
+            # the driver's message repeats the URI, which may carry a password
+            raise ConfigError(f"bad Neo4j URI {self.location!r}: {str(e).replace(uri, self.location)}") from None
         self._is_neo4j: bool | None = None
         self._schema_ready = False
         self._lock_owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
