@@ -70,12 +70,6 @@ def test_same_results_stored(stores) -> None:
         assert _sorted(got, keys) == _sorted(want, keys), table
 
 
-@pytest.mark.xfail(
-    reason="detection depends on the row order of store.read_table (linking.py keeps the first row per IP "
-    "for subnet/proxy); DuckDB returns rows in storage order, the Bolt store in key order. Passes once "
-    "detection sorts its inputs by key.",
-    strict=False,
-)
 def test_same_clusters_when_detecting_through_bolt(stores) -> None:
     duck, bolt = stores
     pipeline.detect(bolt)

@@ -355,8 +355,13 @@ class DuckDBStore:
         bad = [c for c in cols if c not in known]
         if bad:
             raise StoreError(f"table {table!r} has no column {bad[0]!r}")
+        # Key order, as the Neo4j store pages them: analytics then see the same rows in the same
+        # order on every backend, so results are identical, not merely equivalent.
+        order = ", ".join(_q(k) for k in schema.table_key(table))
         with self._read() as con:
-            result = con.sql(f"SELECT {', '.join(_q(c) for c in cols)} FROM {_q(table)}").to_arrow_table()  # noqa: S608
+            result = con.sql(
+                f"SELECT {', '.join(_q(c) for c in cols)} FROM {_q(table)} ORDER BY {order}"  # noqa: S608
+            ).to_arrow_table()
         return _conform(result, schema.table_schema(table), cols)
 
     # ------------------------------------------------------------------ detection results
