@@ -100,6 +100,8 @@ def bench(store: Store, cluster: str | None) -> list[Page]:
         p.time("breakdown", lambda row=row: views.score_breakdown(row))
         p.time("decisions", lambda c=c: store.decisions(c))
         last = row["last_signup"] if row is not None else None
+        pages.append(p)
+        p = Page("  on demand: near")
         p.time("near", lambda c=c, last=last: store.query(
             "new_accounts_near_cluster", {"cluster_id": c, "since": str(last), "limit": 500}))
         print(f"  {label}: {len(ids):,} members, {len(infra):,} shared identifiers, "
@@ -109,11 +111,16 @@ def bench(store: Store, cluster: str | None) -> list[Page]:
     a, b = str(members0["account_id"].iloc[0]), str(members0["account_id"].iloc[-1])
     p = Page("account")
     props = p.time("account", lambda: views.account_detail(store, a))
-    p.time("neighbourhood d1", lambda: views.neighbourhood(store, a, 1))
+    nbh1 = p.time("neighbourhood d1", lambda: views.neighbourhood(store, a, 1))
+    p.time("graph", lambda: views.neighbourhood_graph(nbh1, a))
+    assert props is not None
+    pages.append(p)
+    p = Page("  on demand: depth 2")
     nbh2 = p.time("neighbourhood d2", lambda: views.neighbourhood(store, a, 2))
     p.time("graph", lambda: views.neighbourhood_graph(nbh2, a))
+    pages.append(p)
+    p = Page("  on demand: path a-b")
     p.time("shortest_path", lambda: views.linking_path(store, a, b))
-    assert props is not None
     pages.append(p)
 
     p = Page("decisions")
@@ -127,7 +134,7 @@ def bench(store: Store, cluster: str | None) -> list[Page]:
     p.time("exportable", lambda: views.exportable(store, list(leiden["cluster_id"][:10])))
     pages.append(p)
 
-    p = Page("export on click (10 top)")
+    p = Page("  on click: export 10 top")
     top10 = list(leiden["cluster_id"][:10])
     p.time("csv", lambda: views.export_bytes(store, "csv", top10))
     p.time("json", lambda: views.export_bytes(store, "json", top10))

@@ -109,6 +109,10 @@ CANVAS_DRAWN = """() => {
 }"""
 
 
+SCROLL_TOP = """() => { for (const el of document.querySelectorAll('[data-testid="stMain"], section.main, html'))
+  el.scrollTo(0, 0); }"""
+
+
 def _settle(page) -> None:
     """Wait until Streamlit has finished the script run (no 'Running…' status)."""
     page.wait_for_timeout(300)
@@ -121,13 +125,13 @@ def test_campaigns_to_campaign_graph_in_chromium(server, browser, shots):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(server, wait_until="domcontentloaded")
-    page.get_by_role("heading", name="Campaigns").wait_for(timeout=60_000)
+    page.get_by_role("heading", name="Campaigns", exact=True).wait_for(timeout=60_000)
     page.get_by_text("Campaigns shown").wait_for()
     _settle(page)
     page.screenshot(path=str(shots / "campaigns.png"), full_page=True)
 
     page.get_by_role("button", name="Open campaign").click()
-    page.get_by_role("heading", name="Campaign detail").wait_for(timeout=30_000)
+    page.get_by_role("heading", name="Campaign detail", exact=True).wait_for(timeout=30_000)
     _settle(page)
     frame_el = page.locator("iframe[title*='st_link_analysis']").first
     frame_el.wait_for(timeout=30_000)
@@ -144,10 +148,12 @@ def test_campaigns_to_campaign_graph_in_chromium(server, browser, shots):
     assert drawn["canvases"] >= 1 and drawn["painted"] >= 1, drawn
     page.wait_for_timeout(800)  # let the layout finish before the picture
     frame_el.screenshot(path=str(shots / "campaign_graph.png"))
+    page.evaluate(SCROLL_TOP)
+    page.wait_for_timeout(300)
     page.screenshot(path=str(shots / "campaign.png"), full_page=True)
 
     page.get_by_role("button", name="Open account").click()
-    page.get_by_role("heading", name="Account").wait_for(timeout=30_000)
+    page.get_by_role("heading", name="Account", exact=True).wait_for(timeout=30_000)
     _settle(page)
     acc_frame = page.locator("iframe[title*='st_link_analysis']").first
     acc_frame.wait_for(timeout=30_000)
@@ -158,7 +164,7 @@ def test_campaigns_to_campaign_graph_in_chromium(server, browser, shots):
     for link, heading, name in (("Decisions", "Decisions", "decisions.png"),
                                 ("Load & export", "Load & export", "load_export.png")):
         page.get_by_role("link", name=link).click()
-        page.get_by_role("heading", name=heading).wait_for(timeout=30_000)
+        page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=30_000)
         _settle(page)
         page.screenshot(path=str(shots / name), full_page=True)
     assert not errors, errors

@@ -138,10 +138,10 @@ if member_ids:
         st.switch_page("app_pages/account.py")
 
 last = row["last_signup"]
-if not pd.isna(last):
-    with st.expander("New accounts near this campaign (possible replacements)"):
-        near = data.near(cluster_id, pd.Timestamp(last).isoformat())
-        if near.empty:
-            st.caption("No account created after the campaign's last sign-up shares its payment, device or IP.")
-        else:
-            st.dataframe(near, hide_index=True, width="stretch", key="campaign_near")
+if not pd.isna(last) and st.toggle("Show new accounts near this campaign (possible replacements)",
+                                   key="campaign_show_near"):
+    near = data.near(cluster_id, pd.Timestamp(last).isoformat())
+    if near.empty:
+        st.caption("No account created after the campaign's last sign-up shares its payment, device or IP.")
+    else:
+        st.dataframe(near, hide_index=True, width="stretch", key="campaign_near")
