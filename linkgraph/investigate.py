@@ -56,6 +56,19 @@ QUERIES: dict[str, QuerySpec] = {
             ("account_id", "email", "created_at", "country", "status", "payment_methods", "ips", "devices"),
         ),
         QuerySpec(
+            "cluster_graph",
+            "The account-identifier pairs of a cluster's members (payment, device, IP, email domain, "
+            "organisation, and the subnets and proxy providers behind their IPs), for drawing it.",
+            (Param("cluster_id", str), Param("limit", int, False, 20_000, "maximum rows returned")),
+            ("account_id", "id_type", "label", "identifier"),
+        ),
+        QuerySpec(
+            "cluster_usage",
+            "Daily usage of a cluster's members by category: what the campaign was doing, and when.",
+            (Param("cluster_id", str), LIMIT),
+            ("day", "category", "requests", "tokens", "flagged_jailbreak"),
+        ),
+        QuerySpec(
             "neighbourhood",
             "Accounts and identifiers within `depth` hops (1 or 2 account-identifier steps) of an account.",
             (Param("account_id", str), Param("depth", int, False, 1), LIMIT),

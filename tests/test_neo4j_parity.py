@@ -109,6 +109,7 @@ def test_same_investigator_answers(stores) -> None:
         ("search", {"term": fp}), ("search", {"term": (email or "x").upper()}),
         ("account", {"account_id": acc[0]}),
         ("cluster_members", {"cluster_id": top}),
+        ("cluster_graph", {"cluster_id": top}), ("cluster_usage", {"cluster_id": top}),
         ("neighbourhood", {"account_id": acc[0]}), ("neighbourhood", {"account_id": acc[0], "depth": 2}),
         ("clusters_by_provider", {"provider": provider}),
         ("accounts_by_payment", {"payment_fingerprint": fp}),

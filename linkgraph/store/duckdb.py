@@ -485,14 +485,47 @@ class DuckDBStore:
         WHERE a.account_id = $id"""  # noqa: S608
         return con.execute(sql, {"id": account_id}).df()
 
+    _CLUSTER_RUN = """run AS (SELECT max(run_id) AS r FROM clusters WHERE cluster_id = $cid),
+        m AS (SELECT account_id FROM cluster_members WHERE run_id = (SELECT r FROM run) AND cluster_id = $cid)"""
+
     def _q_cluster_members(self, con: duckdb.DuckDBPyConnection, cluster_id: str, limit: int) -> pd.DataFrame:
-        sql = """WITH run AS (SELECT max(run_id) AS r FROM clusters WHERE cluster_id = $cid),
-        m AS (SELECT account_id FROM cluster_members WHERE run_id = (SELECT r FROM run) AND cluster_id = $cid)
+        # Grouped counts over the members only (a correlated count per row is 3-5x slower at 1M).
+        sql = f"""WITH {self._CLUSTER_RUN},
+        pm AS (SELECT account_id, count(*) AS n FROM paid_with WHERE account_id IN (SELECT account_id FROM m)
+               GROUP BY account_id),
+        ips AS (SELECT account_id, count(*) AS n FROM used_ip WHERE account_id IN (SELECT account_id FROM m)
+                GROUP BY account_id),
+        dv AS (SELECT account_id, count(*) AS n FROM used_device WHERE account_id IN (SELECT account_id FROM m)
+               GROUP BY account_id)
         SELECT a.account_id, a.email, a.created_at, a.country, a.status,
-          (SELECT count(*) FROM paid_with p WHERE p.account_id = a.account_id) AS payment_methods,
-          (SELECT count(*) FROM used_ip u WHERE u.account_id = a.account_id) AS ips,
-          (SELECT count(*) FROM used_device d WHERE d.account_id = a.account_id) AS devices
-        FROM accounts a JOIN m USING (account_id) ORDER BY a.created_at, a.account_id LIMIT $limit"""
+               coalesce(pm.n, 0) AS payment_methods, coalesce(ips.n, 0) AS ips, coalesce(dv.n, 0) AS devices
+        FROM accounts a JOIN m USING (account_id) LEFT JOIN pm USING (account_id)
+        LEFT JOIN ips USING (account_id) LEFT JOIN dv USING (account_id)
+        ORDER BY a.created_at, a.account_id LIMIT $limit"""  # noqa: S608 - constant CTE text only
+        return con.execute(sql, {"cid": cluster_id, "limit": limit}).df()
+
+    def _q_cluster_graph(self, con: duckdb.DuckDBPyConnection, cluster_id: str, limit: int) -> pd.DataFrame:
+        sql = f"""WITH {self._CLUSTER_RUN},
+        direct AS (SELECT account_id, id_type, label, identifier FROM account_identifiers
+                   WHERE account_id IN (SELECT account_id FROM m)),
+        via_ip AS (
+            SELECT DISTINCT d.account_id, 'subnet' AS id_type, 'Subnet' AS label, i.subnet AS identifier
+              FROM direct d JOIN ip_addresses i ON d.id_type = 'ip' AND i.ip = d.identifier
+             WHERE i.subnet IS NOT NULL
+            UNION ALL
+            SELECT DISTINCT d.account_id, 'proxy', 'ProxyProvider', i.proxy_provider
+              FROM direct d JOIN ip_addresses i ON d.id_type = 'ip' AND i.ip = d.identifier
+             WHERE i.proxy_provider IS NOT NULL)
+        SELECT account_id, id_type, label, identifier FROM (SELECT * FROM direct UNION ALL SELECT * FROM via_ip)
+        ORDER BY account_id, id_type, identifier LIMIT $limit"""  # noqa: S608 - constant CTE text only
+        return con.execute(sql, {"cid": cluster_id, "limit": limit}).df()
+
+    def _q_cluster_usage(self, con: duckdb.DuckDBPyConnection, cluster_id: str, limit: int) -> pd.DataFrame:
+        sql = f"""WITH {self._CLUSTER_RUN}
+        SELECT day, category, sum(requests)::BIGINT AS requests, sum(tokens)::BIGINT AS tokens,
+               sum(flagged_jailbreak)::BIGINT AS flagged_jailbreak
+        FROM usage WHERE account_id IN (SELECT account_id FROM m)
+        GROUP BY day, category ORDER BY day, category LIMIT $limit"""  # noqa: S608 - constant CTE text only
         return con.execute(sql, {"cid": cluster_id, "limit": limit}).df()
 
     def _q_neighbourhood(self, con: duckdb.DuckDBPyConnection, account_id: str, depth: int,

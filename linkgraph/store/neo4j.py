@@ -591,6 +591,8 @@ class Neo4jStore:
         for col in _TIME_COLUMNS:
             if col in df.columns:
                 df[col] = pd.to_datetime(df[col].astype("Int64"), unit="us", utc=True)
+        if "day" in df.columns:  # dates are stored as epoch days
+            df["day"] = pd.to_datetime(df["day"].astype("Int64"), unit="D").dt.date
         return df[list(spec.columns)].reset_index(drop=True)
 
     def _shortest_path(self, a: str, b: str, max_hops: int) -> pd.DataFrame:
