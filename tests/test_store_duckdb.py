@@ -211,3 +211,13 @@ def test_read_table_rejects_unknown_names(db_path):
         store.read_table("accounts; DROP TABLE accounts")
     with pytest.raises(StoreError, match="no column"):
         store.read_table("accounts", ["account_id", "password"])
+
+
+def test_two_readers_in_one_process_both_see_a_new_snapshot(db_path, tmp_path):
+    """DuckDB caches databases by path; the store must not hand a reader a stale snapshot."""
+    writer = DuckDBStore(db_path)
+    r1, r2 = DuckDBStore(db_path, read_only=True), DuckDBStore(db_path, read_only=True)
+    assert r1.counts()["Account"] == 0 and r2.counts()["Account"] == 0
+    writer.apply_load(make_batch(tmp_path / "s1", _rows()))
+    assert r1.counts()["Account"] == 3  # r2 still holds the old snapshot open
+    assert r2.counts()["Account"] == 3

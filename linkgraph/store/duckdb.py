@@ -173,20 +173,28 @@ class DuckDBStore:
                     self._reader = None
                 self._reader = self._connect_read_only()
                 self._reader_ino = ino
-            cursor = self._reader.cursor()
             try:
-                yield cursor
+                yield self._reader
             except duckdb.Error as e:
                 raise StoreError(f"reading {self.path} failed: {e}") from e
-            finally:
-                cursor.close()
 
     def _connect_read_only(self) -> duckdb.DuckDBPyConnection:
+        """A private read-only view of the current file.
+
+        The file is ATTACHed to a fresh in-memory database rather than opened with
+        ``duckdb.connect(path)``: DuckDB caches database instances by path, so a second store
+        object (or a forgotten reader) on the same path would otherwise hand back the old
+        snapshot after a write replaced the file.
+        """
         last: Exception | None = None
         for _ in range(50):  # the file is replaced atomically; a reopen can race a rename
+            con = duckdb.connect(":memory:")
             try:
-                return duckdb.connect(str(self.path), read_only=True)
+                con.execute("ATTACH ? AS lg (READ_ONLY)", [str(self.path)]).fetchall()
+                con.execute("USE lg").fetchall()
+                return con
             except duckdb.Error as e:  # pragma: no cover - timing dependent
+                con.close()
                 last = e
                 time.sleep(0.05)
         raise StoreError(f"cannot open {self.path} for reading: {last}")
