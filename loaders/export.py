@@ -334,8 +334,10 @@ class _Builder:
         con.register("networks", networks)
         con.sql(PROVIDER_KIND_SQL).create("provider_kind")
         con.sql(IP_DISTINCT_SQL).create("ip_distinct")
-        con.sql("SELECT ip, version, ip_hi, ip_lo FROM ip_distinct").create_view("ips")
-        con.sql(normalise.LONGEST_PREFIX_SQL).create("ip_match")
+        ips = con.sql("SELECT ip, version, ip_hi, ip_lo FROM ip_distinct").to_arrow_table()
+        ip_match = normalise.longest_prefix_match(ips, networks)
+        del ips
+        con.register("ip_match", ip_match)
         con.sql(FINAL_SQL["ip_addresses"]).create("ip_addr")
         counts["ip_addresses"] = self.write("ip_addresses", "SELECT * FROM ip_addr")
         for table in ("subnets", "in_subnet", "proxy_providers", "via_proxy"):

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -450,31 +449,8 @@ def _network_text(
     return pa.array(out, pa.string())
 
 
-# SQL for longest-prefix matching. ``ips(ip, version, ip_hi, ip_lo)`` and
-# ``networks(network, version, net_hi, net_lo, plen, provider, kind)`` are views the caller
-# registers; one equi-join per distinct prefix length (masks come from the data, not SQL text).
-LONGEST_PREFIX_SQL = """
-WITH plens AS (
-    SELECT DISTINCT version, plen, mask_hi, mask_lo FROM networks
-), candidates AS (
-    SELECT i.ip, n.provider, n.kind, n.plen, n.network
-    FROM ips i
-    JOIN plens p ON p.version = i.version
-    JOIN networks n
-      ON n.version = i.version AND n.plen = p.plen
-     AND n.net_hi = (i.ip_hi & p.mask_hi) AND n.net_lo = (i.ip_lo & p.mask_lo)
-)
-SELECT ip,
-       arg_max(provider, plen) AS provider,
-       arg_max(kind, plen) AS kind,
-       arg_max(network, plen) AS network
-FROM candidates
-GROUP BY ip
-"""
-
-
 def network_table(parsed: ParsedNetworks, provider: pa.Array, kind: pa.Array) -> pa.Table:
-    """The ``networks`` relation of ``LONGEST_PREFIX_SQL`` (valid rows only, with masks)."""
+    """The ``networks`` relation of ``longest_prefix_index`` (valid rows only, with masks)."""
     keep = pa.array(~parsed.invalid & pc.is_valid(parsed.network).to_numpy(zero_copy_only=False))
     version = parsed.version.filter(keep).to_numpy(zero_copy_only=False)
     plen = parsed.plen.filter(keep).to_numpy(zero_copy_only=False)
@@ -494,19 +470,80 @@ def network_table(parsed: ParsedNetworks, provider: pa.Array, kind: pa.Array) ->
     )
 
 
+def _numpy(values: pa.Array | pa.ChunkedArray | np.ndarray, dtype: type, fill: int = 0) -> np.ndarray:
+    if isinstance(values, np.ndarray):
+        return values.astype(dtype, copy=False)
+    return np.asarray(pc.fill_null(values, fill).to_numpy(zero_copy_only=False), dtype=dtype)
+
+
+def longest_prefix_index(
+    version: pa.Array | pa.ChunkedArray | np.ndarray,
+    hi: pa.Array | pa.ChunkedArray | np.ndarray,
+    lo: pa.Array | pa.ChunkedArray | np.ndarray,
+    networks: pa.Table,
+) -> np.ndarray:
+    """For each address, the row of ``networks`` (``network_table``) with the longest matching
+    prefix, or -1 (null addresses never match).
+
+    One exact hash lookup per distinct (version, prefix length) of the networks, longest
+    first, over the addresses still unmatched: a few vectorised passes whatever the sizes.
+    """
+    ver = _numpy(version, np.int64)
+    ip_hi = _numpy(hi, np.uint64)
+    ip_lo = _numpy(lo, np.uint64)
+    out = np.full(len(ver), -1, dtype=np.int64)
+    if networks.num_rows == 0 or len(ver) == 0:
+        return out
+    n_ver = _numpy(networks.column("version"), np.int64)
+    n_plen = _numpy(networks.column("plen"), np.int64)
+    n_hi = _numpy(networks.column("net_hi"), np.uint64)
+    n_lo = _numpy(networks.column("net_lo"), np.uint64)
+    m_hi = _numpy(networks.column("mask_hi"), np.uint64)
+    m_lo = _numpy(networks.column("mask_lo"), np.uint64)
+    groups = sorted({(int(v), int(p)) for v, p in zip(n_ver, n_plen, strict=True)}, key=lambda g: -g[1])
+    for v, plen in groups:
+        rows = np.flatnonzero((n_ver == v) & (n_plen == plen))
+        todo = np.flatnonzero((out < 0) & (ver == v))
+        if len(todo) == 0:
+            continue
+        mhi, mlo = m_hi[rows[0]], m_lo[rows[0]]
+        q_hi, q_lo = ip_hi[todo] & mhi, ip_lo[todo] & mlo
+        if v == 4 or plen <= 64:
+            # one 64-bit key holds every bit the prefix keeps (v4: the low half; v6: the high)
+            keys, query = (n_lo[rows], q_lo) if v == 4 else (n_hi[rows], q_hi)
+            pos = _numpy(pc.index_in(pa.array(query), value_set=pa.array(keys)), np.int64, -1)
+        else:
+            both = np.dtype([("hi", np.uint64), ("lo", np.uint64)])
+            keys = np.empty(len(rows), dtype=both)
+            keys["hi"], keys["lo"] = n_hi[rows], n_lo[rows]
+            order = np.argsort(keys, kind="stable")
+            sorted_keys = keys[order]
+            q = np.empty(len(todo), dtype=both)
+            q["hi"], q["lo"] = q_hi, q_lo
+            at = np.minimum(np.searchsorted(sorted_keys, q), len(rows) - 1)
+            found = (sorted_keys["hi"][at] == q_hi) & (sorted_keys["lo"][at] == q_lo)
+            pos = np.where(found, order[at], -1)
+        hit = pos >= 0
+        out[todo[hit]] = rows[pos[hit]]
+    return out
+
+
 def longest_prefix_match(ips: pa.Table, networks: pa.Table) -> pa.Table:
     """Match ``ips(ip, version, ip_hi, ip_lo)`` to ``network_table`` rows, longest prefix wins.
 
-    Returns ``(ip, provider, kind, network)`` for the matched IPs. The loader runs the same SQL
-    over its staged Parquet; this in-memory form serves small inputs and tests.
+    Returns ``(ip, provider, kind, network)`` for the matched IPs (see ``longest_prefix_index``).
     """
-    con = duckdb.connect()
-    try:
-        con.register("ips", ips)
-        con.register("networks", networks)
-        return con.sql(LONGEST_PREFIX_SQL).to_arrow_table()
-    finally:
-        con.close()
+    idx = longest_prefix_index(ips.column("version"), ips.column("ip_hi"), ips.column("ip_lo"), networks)
+    hit = np.flatnonzero(idx >= 0)
+    take = pa.array(idx[hit])
+    return pa.table(
+        {
+            "ip": plain(ips.column("ip")).take(pa.array(hit)),
+            "provider": networks.column("provider").take(take),
+            "kind": networks.column("kind").take(take),
+            "network": networks.column("network").take(take),
+        }
+    )
 
 
 # --------------------------------------------------------------------------- timestamps, dates, bools, ints
