@@ -195,3 +195,105 @@ def test_every_problem_is_reported_not_just_the_first(good_store: DuckDBStore, t
     assert {(1, "ip", "invalid IP address"), (3, "ip", "invalid IP address"),
             (3, "request_count", "negative value")} <= found
     assert "and 2 more problems" in str(info.value)
+
+
+# --------------------------------------------------------------------------- tolerated oddities
+# Not everything odd is an error: these exports are legal and must load with the right values.
+
+
+def test_jsonl_with_mixed_types_blank_lines_and_no_final_newline(tmp_path: Path) -> None:
+    from loaders import load_export
+
+    export = tmp_path / "e"
+    export.mkdir()
+    (export / "accounts.jsonl").write_text(
+        '{"account_id": 7, "created_at": "2024-01-01", "org_verified": true, "tier": {"a": [1, 2]}}\n'
+        "\n   \n"
+        '{"account_id": "x8", "created_at": "2024-01-02", "org_verified": "no", "tier": 2.5}\n'
+        '{"account_id": "x9", "created_at": "2024-01-03", "org_verified": null, "tier": 3.0}',
+        encoding="utf-8",
+    )
+    (export / "usage.jsonl").write_text(
+        '{"account_id": "x8", "day": "2024-01-02", "requests": 5}\n'
+        '{"account_id": "x8", "day": "2024-01-03", "requests": "6", "tokens": 7.0}\n', encoding="utf-8")
+    batch = load_export(export, staging_dir=tmp_path)
+    try:
+        accounts = {r["account_id"]: r for r in batch.read("accounts").to_pylist()}
+        usage = batch.read("usage").to_pylist()
+    finally:
+        batch.cleanup()
+    assert set(accounts) == {"7", "x8", "x9"}
+    assert [accounts[a]["org_verified"] for a in ("7", "x8", "x9")] == [True, False, None]
+    assert json.loads(accounts["7"]["extra"]) == {"tier": '{"a": [1, 2]}'}
+    assert json.loads(accounts["x9"]["extra"]) == {"tier": "3"}
+    assert sorted((u["day"].isoformat(), u["requests"], u["tokens"]) for u in usage) == [
+        ("2024-01-02", 5, None), ("2024-01-03", 6, 7)]
+
+
+def test_jsonl_line_longer_than_a_read_block(tmp_path: Path) -> None:
+    """A line longer than the reader's block is carried over whole, not split."""
+    from loaders import load_export
+
+    export = tmp_path / "e"
+    export.mkdir()
+    (export / "accounts.csv").write_text("account_id,created_at\na,2024-01-01\n")
+    ua = "Mozilla/5.0 " + "x" * 20_000
+    lines = [json.dumps({"account_id": "a", "ip": f"10.0.0.{i}", "user_agent": ua}) for i in range(3)]
+    (export / "ip_events.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    batch = load_export(export, staging_dir=tmp_path, chunk_rows=1)
+    try:
+        used = batch.read("used_ip").to_pylist()
+    finally:
+        batch.cleanup()
+    assert sorted(u["ip"] for u in used) == ["10.0.0.0", "10.0.0.1", "10.0.0.2"]
+    assert {u["user_agent"] for u in used} == {ua}
+
+
+def test_jsonl_errors_name_every_bad_line(tmp_path: Path) -> None:
+    from loaders import load_export
+
+    export = tmp_path / "e"
+    export.mkdir()
+    good = '{"account_id": "a%d", "created_at": "2024-01-01"}'
+    (export / "accounts.jsonl").write_bytes(
+        "\n".join([good % 1, "{oops", good % 3, "42", "b\xff".encode("latin-1").decode("latin-1"), good % 6]).encode(
+            "latin-1") + b"\n")
+    with pytest.raises(ExportError) as info:
+        load_export(export, staging_dir=tmp_path)
+    assert [(p.row, p.reason.split(":")[0]) for p in info.value.problems] == [
+        (2, "broken JSON line"), (4, "line is not a JSON object"), (5, "line is not valid UTF-8")]
+
+
+def test_csv_multiline_values_and_crlf_load(tmp_path: Path) -> None:
+    """Quoted line breaks inside a value (not in the last row) and CRLF line ends are legal CSV."""
+    from loaders import load_export
+
+    export = tmp_path / "e"
+    export.mkdir()
+    (export / "accounts.csv").write_bytes(
+        b'account_id,created_at,note\r\na1,2024-01-01,"line one\r\nline two"\r\na2,2024-01-02,plain\r\n')
+    batch = load_export(export, staging_dir=tmp_path)
+    try:
+        rows = {r["account_id"]: r for r in batch.read("accounts").to_pylist()}
+    finally:
+        batch.cleanup()
+    assert set(rows) == {"a1", "a2"}
+    assert json.loads(rows["a1"]["extra"]) == {"note": "line one\r\nline two"}
+
+
+def test_csv_gzip_corrupt_after_the_header(tmp_path: Path) -> None:
+    """The header decompresses, the body does not: still a gzip error naming the file."""
+    import gzip as gz
+
+    from loaders import load_export
+
+    export = tmp_path / "e"
+    export.mkdir()
+    body = corpus.csv_text(corpus.ACCOUNTS_HEADER, corpus.ACCOUNT_ROWS * 2000)
+    data = bytearray(gz.compress(body, mtime=0))
+    data[len(data) // 2 : len(data) // 2 + 64] = b"\x00" * 64
+    (export / "accounts.csv.gz").write_bytes(bytes(data))
+    with pytest.raises(ExportError) as info:
+        load_export(export, staging_dir=tmp_path)
+    assert info.value.first.file == "accounts.csv.gz"
+    assert "gzip" in info.value.first.reason, str(info.value)
