@@ -227,6 +227,23 @@ FINAL_SQL: dict[str, str] = {
 }
 FINAL_PARAMS: dict[str, list[object]] = {"usage": ["other"]}
 
+# The aggregations above only merge rows that share a key. Exports rarely repeat a key, and
+# aggregating wide string rows is the costly part of the build (it is what makes DuckDB spill),
+# so each aggregating table also has its per-row form and a cheap test (the key alone, hashed)
+# that says whether any key repeats. Per row, min/max/sum/arg_max of one value is that value.
+UNIQUE_KEY_SQL: dict[str, tuple[str, str]] = {
+    "used_ip": (
+        "SELECT 1 FROM raw_ip_events GROUP BY account_id, ip HAVING count(*) > 1 LIMIT 1",
+        """SELECT account_id, ip, first_seen, last_seen, request_count, user_agent FROM raw_ip_events""",
+    ),
+    "usage": (
+        """SELECT 1 FROM raw_usage GROUP BY account_id, day, coalesce(category, ?::VARCHAR)
+           HAVING count(*) > 1 LIMIT 1""",
+        """SELECT account_id, day, coalesce(category, ?::VARCHAR) AS category, requests, tokens,
+                  flagged_jailbreak FROM raw_usage""",
+    ),
+}
+
 IP_DISTINCT_SQL = """
 SELECT ip, any_value(version) AS version, any_value(ip_hi) AS ip_hi, any_value(ip_lo) AS ip_lo,
        any_value(subnet) AS subnet,
@@ -327,18 +344,26 @@ class _Builder:
             "used_ip",
         ):
             progress(table)
-            counts[table] = self.write(table, FINAL_SQL[table], FINAL_PARAMS.get(table))
+            sql = FINAL_SQL[table]
+            params = FINAL_PARAMS.get(table)
+            if table in UNIQUE_KEY_SQL:
+                check, per_row = UNIQUE_KEY_SQL[table]
+                if not con.execute(check, params or None).fetchall():
+                    sql = per_row
+            counts[table] = self.write(table, sql, params)
 
         progress("ip_addresses")
         networks = _networks(pq.read_table(self.staging / "ip_intel.parquet"), known_intel)
         con.register("networks", networks)
         con.sql(PROVIDER_KIND_SQL).create("provider_kind")
-        con.sql(IP_DISTINCT_SQL).create("ip_distinct")
-        ips = con.sql("SELECT ip, version, ip_hi, ip_lo FROM ip_distinct").to_arrow_table()
-        ip_match = normalise.longest_prefix_match(ips, networks)
-        del ips
+        # intermediates live as Arrow tables: DuckDB would mark the columns of its own tables
+        # NOT NULL from their statistics, and the staged files must keep the nullable schema
+        ip_distinct = con.sql(IP_DISTINCT_SQL).to_arrow_table()
+        con.register("ip_distinct", ip_distinct)
+        ip_match = normalise.longest_prefix_match(ip_distinct.select(["ip", "version", "ip_hi", "ip_lo"]), networks)
         con.register("ip_match", ip_match)
-        con.sql(FINAL_SQL["ip_addresses"]).create("ip_addr")
+        ip_addr = con.sql(FINAL_SQL["ip_addresses"]).to_arrow_table()
+        con.register("ip_addr", ip_addr)
         counts["ip_addresses"] = self.write("ip_addresses", "SELECT * FROM ip_addr")
         for table in ("subnets", "in_subnet", "proxy_providers", "via_proxy"):
             progress(table)
