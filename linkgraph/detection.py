@@ -56,8 +56,24 @@ _ID_RE = re.compile(r"^C(\d+)$")
 
 
 def read_inputs(store: Store) -> dict[str, pa.Table]:
-    """The load tables detection needs, whole, as Arrow."""
-    return {name: store.read_table(name, cols) for name, cols in INPUT_COLUMNS.items()}
+    """The load tables detection needs, whole, as Arrow.
+
+    ``in_subnet`` and ``via_proxy`` repeat what ``ip_addresses.subnet/proxy_provider`` hold;
+    they are read only when those columns are empty (a store filled some other way).
+    """
+    out: dict[str, pa.Table] = {}
+    for name, cols in INPUT_COLUMNS.items():
+        if name in _REDUNDANT:
+            node_col = _REDUNDANT[name]
+            ipa = out["ip_addresses"]
+            if ipa.num_rows and ipa.column(node_col).null_count < ipa.num_rows:
+                continue
+        out[name] = store.read_table(name, cols)
+    return out
+
+
+# relationship table -> the ip_addresses column that holds the same facts
+_REDUNDANT = {"in_subnet": "subnet", "via_proxy": "proxy_provider"}
 
 
 def id_number(cluster_id: str) -> int:

@@ -98,6 +98,7 @@ class Links:
     counts: dict[str, np.ndarray]  # per link type: shared identifiers per link (int32)
     incidence: dict[str, Incidence]
     stats: dict[str, Any] = field(default_factory=dict)
+    inputs: Inputs | None = None
 
     @property
     def n_accounts(self) -> int:
@@ -144,14 +145,14 @@ def account_index(accounts: pa.Table) -> pa.Array:
     return _col(accounts, "account_id")
 
 
-def _lookup(values: pa.Array, keys: pa.Array) -> np.ndarray:
+def _lookup(values: pa.Array | pa.ChunkedArray, keys: pa.Array) -> np.ndarray:
     """Position of each value in ``keys`` (-1 when absent or null)."""
     idx = pc.index_in(values, value_set=keys)
     return np.asarray(pc.fill_null(idx, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
-def _encode(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """Dictionary-encode identifier texts: (codes, names)."""
+def _encode(values: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Dictionary-encode texts: (codes, names); null -> -1."""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     enc = pc.dictionary_encode(values)
@@ -159,170 +160,231 @@ def _encode(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
     return codes, enc.dictionary
 
 
-def _make_incidence(
-    id_type: str,
-    acc: np.ndarray,
-    values: pa.Array,
-    t0: np.ndarray | None = None,
-    t1: np.ndarray | None = None,
-    mult_by_name: Mapping[str, float] | None = None,
-    name_mult: np.ndarray | None = None,
-) -> Incidence:
-    """Build an Incidence from account indices and identifier texts, dropping unknown rows and
-    merging duplicate (account, identifier) rows (time bounds widen)."""
-    codes, names = _encode(values)
-    keep = (acc >= 0) & (codes >= 0)
-    acc, codes = acc[keep], codes[keep]
-    if t0 is not None and t1 is not None:
-        t0, t1 = t0[keep], t1[keep]
-    # distinct (account, identifier): widen time bounds over duplicates
-    key = codes.astype(np.int64) * (int(acc.max(initial=0)) + 1) + acc
-    uniq, inv = np.unique(key, return_inverse=True)
-    if len(uniq) != len(key):
-        first = np.zeros(len(uniq), dtype=np.int64)
-        first[inv[::-1]] = np.arange(len(key))[::-1]
-        if t0 is not None and t1 is not None:
-            lo = np.full(len(uniq), np.inf)
-            hi = np.full(len(uniq), -np.inf)
-            np.fmin.at(lo, inv, t0)
-            np.fmax.at(hi, inv, t1)
-            t0 = np.where(np.isinf(lo), np.nan, lo)
-            t1 = np.where(np.isinf(hi), np.nan, hi)
-        acc, codes = acc[first], codes[first]
-    mult = np.ones(len(names), dtype=np.float64) if name_mult is None else name_mult
-    return Incidence(id_type, acc.astype(np.int32), codes.astype(np.int32), names, mult, t0, t1)
+def _take(values: pa.Array, pos: np.ndarray) -> pa.Array:
+    """``values[pos]`` with null where ``pos < 0``."""
+    out = pc.take(values, pa.array(np.where(pos >= 0, pos, 0)))
+    if (pos < 0).any():
+        out = pc.if_else(pa.array(pos >= 0), out, pa.scalar(None, out.type))
+    return out
 
 
-def _ip_mapping(rel: pa.Table | None, col: str, ip_map: pa.Table | None, node_col: str) -> pa.Table | None:
-    """ip -> value from the relationship table (``in_subnet``/``via_proxy``), completed by the
-    ``ip_addresses`` node property; one row per ip (the relationship wins)."""
-    parts = []
-    if rel is not None:
-        parts.append(pa.table({"ip": _col(rel, "ip"), "value": _col(rel, col)}))
-    if ip_map is not None and node_col in ip_map.column_names:
-        parts.append(pa.table({"ip": _col(ip_map, "ip"), "value": _col(ip_map, node_col)}))
-    if not parts:
-        return None
-    both = pa.concat_tables([p.cast(pa.schema([("ip", pa.string()), ("value", pa.string())])) for p in parts])
-    both = both.filter(pc.is_valid(both.column("value")))
-    if both.num_rows == 0:
-        return None
-    ips = both.column("ip").combine_chunks()
-    first = np.unique(np.asarray(pc.dictionary_encode(ips).indices), return_index=True)[1]
-    return both.take(pa.array(np.sort(first))).combine_chunks()
+def _bools(arr: pa.Array) -> np.ndarray:
+    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _provider_kinds(providers: pa.Table | None, ip_map: pa.Table | None) -> pa.Table | None:
-    """provider -> kind from ``proxy_providers``, completed by ``ip_addresses.proxy_kind``."""
-    parts = []
-    if providers is not None:
-        parts.append(pa.table({"provider": _col(providers, "provider"), "kind": _col(providers, "kind")}))
-    if ip_map is not None and {"proxy_provider", "proxy_kind"} <= set(ip_map.column_names):
-        parts.append(pa.table({"provider": _col(ip_map, "proxy_provider"), "kind": _col(ip_map, "proxy_kind")}))
-    if not parts:
-        return None
-    both = pa.concat_tables([p.cast(pa.schema([("provider", pa.string()), ("kind", pa.string())])) for p in parts])
-    both = both.filter(pc.and_(pc.is_valid(both.column("provider")), pc.is_valid(both.column("kind"))))
-    if both.num_rows == 0:
-        return None
-    prov = both.column("provider").combine_chunks()
-    first = np.unique(np.asarray(pc.dictionary_encode(prov).indices), return_index=True)[1]
-    return both.take(pa.array(np.sort(first))).combine_chunks()
+# Tables whose rows name an account, looked up in one pass (one hash table for all of them).
+ACCOUNT_TABLES = ("paid_with", "used_device", "used_ip", "email_at", "member_of", "usage")
 
 
-def build_incidence(tables: Mapping[str, pa.Table], account_ids: pa.Array) -> dict[str, Incidence]:
-    """Per identifier type, which accounts reach which identifiers (see ``schema.IDENTIFIER_TYPES``).
+@dataclass
+class Inputs:
+    """Load tables with their strings turned into integer codes once, for linking and scoring.
 
-    ``tables`` maps load-table names to Arrow tables following ``schema.table_schema``;
-    missing tables contribute nothing.
+    ``acc[table]`` is the account index of every row (-1: unknown account). ``used_ip`` rows
+    carry ``ip_code`` into ``ip_names``; per IP code: ``ip_subnet`` / ``ip_provider`` (codes
+    into ``subnet_names`` / ``provider_names``, -1 none) and ``ip_kind`` (text, null none).
+    ``ua_code`` codes ``used_ip.user_agent`` into ``ua_names`` (a few hundred distinct values
+    for millions of rows, so regexes run on the names only).
     """
-    out: dict[str, Incidence] = {}
-    accounts = tables.get("accounts")
-    if accounts is not None and "created_at" in accounts.column_names:
-        created_days = _days(_col(accounts, "created_at"))
-    else:
-        created_days = np.full(len(account_ids), np.nan)
+
+    tables: Mapping[str, pa.Table]
+    account_ids: pa.Array
+    created: np.ndarray
+    acc: dict[str, np.ndarray]
+    ip_code: np.ndarray
+    ip_names: pa.Array
+    ip_subnet: np.ndarray
+    subnet_names: pa.Array
+    ip_provider: np.ndarray
+    provider_names: pa.Array
+    provider_kind: pa.Array  # per provider code
+    ip_kind: pa.Array  # per ip code
+    ua_code: np.ndarray
+    ua_names: pa.Array
+
+    def table(self, name: str) -> pa.Table | None:
+        t = self.tables.get(name)
+        return t if t is not None and t.num_rows > 0 else None
+
+
+def prepare_inputs(tables: Mapping[str, pa.Table]) -> Inputs:
+    """Encode the load tables once (see ``Inputs``); missing tables are treated as empty."""
 
     def table(name: str) -> pa.Table | None:
         t = tables.get(name)
         return t if t is not None and t.num_rows > 0 else None
 
-    if (t := table("paid_with")) is not None:
-        out["payment"] = _make_incidence(
-            "payment", _lookup(_col(t, "account_id"), account_ids), _col(t, "payment_fingerprint")
-        )
-    if (t := table("used_device")) is not None:
-        out["device"] = _make_incidence(
-            "device",
-            _lookup(_col(t, "account_id"), account_ids),
-            _col(t, "device_id"),
-            _days(_col(t, "first_seen")),
-            _days(_col(t, "last_seen")),
-        )
+    accounts = tables["accounts"]
+    account_ids = account_index(accounts)
+    created = (
+        _days(_col(accounts, "created_at"))
+        if "created_at" in accounts.column_names
+        else np.full(len(account_ids), np.nan)
+    )
+    present = [n for n in ACCOUNT_TABLES if table(n) is not None]
+    acc: dict[str, np.ndarray] = {n: np.zeros(0, np.int64) for n in ACCOUNT_TABLES}
+    if present:
+        chunks = [c for n in present for c in tables[n].column("account_id").chunks]
+        idx = _lookup(pa.chunked_array(chunks, pa.string()), account_ids)
+        offset = 0
+        for n in present:
+            rows = tables[n].num_rows
+            acc[n] = idx[offset : offset + rows]
+            offset += rows
+    empty = pa.array([], pa.string())
+    ip_code, ip_names = np.zeros(0, np.int64), empty
+    ip_subnet = ip_provider = np.zeros(0, np.int64)
+    subnet_names = provider_names = provider_kind = ip_kind = empty
+    ua_code, ua_names = np.zeros(0, np.int64), empty
     used = table("used_ip")
     if used is not None:
-        acc = _lookup(_col(used, "account_id"), account_ids)
+        node = table("ip_addresses")
         ips = _col(used, "ip")
-        f, lst = _days(_col(used, "first_seen")), _days(_col(used, "last_seen"))
-        out["ip"] = _make_incidence("ip", acc, ips, f, lst)
-        ip_map = table("ip_addresses")
-        for id_type, rel_table, col, node_col in (
-            ("subnet", "in_subnet", "subnet", "subnet"),
-            ("proxy", "via_proxy", "provider", "proxy_provider"),
-        ):
-            mapping = _ip_mapping(table(rel_table), col, ip_map, node_col)
-            if mapping is None:
-                continue
-            pos = _lookup(ips, mapping.column("ip"))
-            value = pc.if_else(
-                pa.array(pos >= 0),
-                pc.take(mapping.column("value"), pa.array(np.where(pos >= 0, pos, 0))),
-                pa.scalar(None, pa.string()),
-            )
-            inc = _make_incidence(id_type, acc, value, f, lst)
-            if id_type == "proxy":
-                kinds = _provider_kinds(table("proxy_providers"), ip_map)
-                if kinds is not None:
-                    kpos = _lookup(inc.names, kinds.column("provider"))
-                    kind = pc.take(kinds.column("kind"), pa.array(np.where(kpos >= 0, kpos, 0)))
-                    kind = pc.if_else(pa.array(kpos >= 0), kind, pa.scalar(None, pa.string()))
-                    # unknown kind: treat as a proxy (the log enriched it as one)
-                    is_proxy = pc.fill_null(pc.is_in(kind, value_set=pa.array(sorted(PROXY_LINK_KINDS))), True)
-                    inc.mult = np.where(np.asarray(is_proxy.to_numpy(zero_copy_only=False), dtype=bool), 1.0, 0.0)
-            out[id_type] = inc
-    if (t := table("email_at")) is not None:
-        # time = sign-up time: accounts made together on one domain are a burst, not a coincidence
-        acc = _lookup(_col(t, "account_id"), account_ids)
-        created = created_days[np.maximum(acc, 0)]
-        inc = _make_incidence("email_domain", acc, _col(t, "domain"), created, created)
-        mult = np.ones(len(inc.names))
-        names_lower = pc.utf8_lower(inc.names)
-        webmail = np.asarray(
-            pc.fill_null(pc.is_in(names_lower, value_set=pa.array(sorted(WEBMAIL_DOMAINS))), False).to_numpy(
-                zero_copy_only=False
-            ),
-            dtype=bool,
+        if node is not None:
+            # IP codes are row numbers of ip_addresses (one lookup); IPs it lacks are appended
+            ip_names = _col(node, "ip").cast(pa.string())
+            ip_code = _lookup(ips, ip_names)
+            missing = ip_code < 0
+            if missing.any():
+                extra_code, extra_names = _encode(pc.filter(ips, pa.array(missing)))
+                ip_code[missing] = np.where(extra_code >= 0, extra_code + len(ip_names), -1)
+                ip_names = pa.concat_arrays([ip_names, extra_names.cast(pa.string())])
+            pad = len(ip_names) - node.num_rows
+
+            def node_attr(col: str) -> pa.Array:
+                if col not in node.column_names:
+                    return pa.nulls(len(ip_names), pa.string())
+                v = _col(node, col).cast(pa.string())
+                return pa.concat_arrays([v, pa.nulls(pad, pa.string())]) if pad else v
+        else:
+            ip_code, ip_names = _encode(ips)
+
+            def node_attr(col: str) -> pa.Array:
+                return pa.nulls(len(ip_names), pa.string())
+
+        def attr(col: str, rel: pa.Table | None, rel_col: str) -> pa.Array:
+            v = node_attr(col)
+            if rel is not None and v.null_count:
+                v = pc.coalesce(v, _take(_col(rel, rel_col).cast(pa.string()), _lookup(ip_names, _col(rel, "ip"))))
+            return v
+
+        ip_subnet, subnet_names = _encode(attr("subnet", table("in_subnet"), "subnet"))
+        ip_provider, provider_names = _encode(attr("proxy_provider", table("via_proxy"), "provider"))
+        ip_kind = node_attr("proxy_kind")
+        # kind per provider: the provider table, else the kind of its IPs
+        provider_kind = pa.nulls(len(provider_names), pa.string())
+        if (pp := table("proxy_providers")) is not None:
+            provider_kind = _take(_col(pp, "kind").cast(pa.string()), _lookup(provider_names, _col(pp, "provider")))
+        if provider_kind.null_count and len(ip_kind):
+            has = np.flatnonzero((ip_provider >= 0) & _bools(pc.is_valid(ip_kind)))
+            first = np.full(len(provider_names), -1)
+            first[ip_provider[has][::-1]] = has[::-1]
+            provider_kind = pc.coalesce(provider_kind, _take(ip_kind, first))
+        if "user_agent" in used.column_names:
+            ua_code, ua_names = _encode(_col(used, "user_agent"))
+        else:
+            ua_code = np.full(used.num_rows, -1)
+    return Inputs(
+        tables=tables,
+        account_ids=account_ids,
+        created=created,
+        acc=acc,
+        ip_code=ip_code,
+        ip_names=ip_names,
+        ip_subnet=ip_subnet,
+        subnet_names=subnet_names,
+        ip_provider=ip_provider,
+        provider_names=provider_names,
+        provider_kind=provider_kind,
+        ip_kind=ip_kind,
+        ua_code=ua_code,
+        ua_names=ua_names,
+    )
+
+
+def _incidence(
+    id_type: str,
+    acc: np.ndarray,
+    codes: np.ndarray,
+    names: pa.Array,
+    t0: np.ndarray | None = None,
+    t1: np.ndarray | None = None,
+    dedupe: bool = False,
+) -> Incidence:
+    """An Incidence from account indices and identifier codes, dropping unknown rows.
+
+    ``dedupe`` merges repeated (account, identifier) rows (time bounds widen); tables keyed by
+    (account, identifier) never need it, derived ones (subnet, proxy) do.
+    """
+    keep = (acc >= 0) & (codes >= 0)
+    acc, codes = acc[keep], codes[keep]
+    if t0 is not None and t1 is not None:
+        t0, t1 = t0[keep], t1[keep]
+    if dedupe and len(acc):
+        key = codes.astype(np.int64) * (int(acc.max()) + 1) + acc
+        order = np.argsort(key, kind="stable")
+        ks = key[order]
+        starts = np.flatnonzero(np.concatenate(([True], ks[1:] != ks[:-1])))
+        first = order[starts]
+        if t0 is not None and t1 is not None:
+            with np.errstate(invalid="ignore"):
+                t0 = np.fmin.reduceat(t0[order], starts)
+                t1 = np.fmax.reduceat(t1[order], starts)
+        acc, codes = acc[first], codes[first]
+    mult = np.ones(len(names), dtype=np.float64)
+    return Incidence(id_type, acc.astype(np.int32), codes.astype(np.int32), names, mult, t0, t1)
+
+
+def build_incidence(tables: Mapping[str, pa.Table] | Inputs, account_ids: pa.Array | None = None) -> dict[str, Incidence]:
+    """Per identifier type, which accounts reach which identifiers (see ``schema.IDENTIFIER_TYPES``).
+
+    Takes load tables (``schema.table_schema`` shaped; missing tables contribute nothing) or
+    already prepared ``Inputs``. ``account_ids`` is accepted for compatibility and ignored:
+    accounts are indexed in the order of the accounts table.
+    """
+    inp = tables if isinstance(tables, Inputs) else prepare_inputs(tables)
+    out: dict[str, Incidence] = {}
+    if (t := inp.table("paid_with")) is not None:
+        codes, names = _encode(_col(t, "payment_fingerprint"))
+        out["payment"] = _incidence("payment", inp.acc["paid_with"], codes, names)
+    if (t := inp.table("used_device")) is not None:
+        codes, names = _encode(_col(t, "device_id"))
+        out["device"] = _incidence(
+            "device", inp.acc["used_device"], codes, names, _days(_col(t, "first_seen")), _days(_col(t, "last_seen"))
         )
-        disposable = np.zeros(len(inc.names), dtype=bool)
-        if (d := table("email_domains")) is not None:
-            dpos = _lookup(inc.names, _col(d, "domain"))
-            ok = dpos >= 0
-            take = pa.array(np.where(ok, dpos, 0))
-            for col, target in (("webmail", "w"), ("disposable", "d")):
-                if col in d.column_names:
-                    vals = np.asarray(
-                        pc.fill_null(pc.take(_col(d, col), take), False).to_numpy(zero_copy_only=False), dtype=bool
-                    ) & ok
-                    if target == "w":
-                        webmail |= vals
-                    else:
-                        disposable |= vals
-        mult[webmail] = 0.0
-        inc.mult = mult
+    if (used := inp.table("used_ip")) is not None:
+        acc = inp.acc["used_ip"]
+        f, lst = _days(_col(used, "first_seen")), _days(_col(used, "last_seen"))
+        out["ip"] = _incidence("ip", acc, inp.ip_code, inp.ip_names, f, lst)
+        if len(inp.subnet_names):
+            out["subnet"] = _incidence("subnet", acc, inp.ip_subnet[inp.ip_code], inp.subnet_names, f, lst, True)
+        if len(inp.provider_names):
+            inc = _incidence("proxy", acc, inp.ip_provider[inp.ip_code], inp.provider_names, f, lst, True)
+            # unknown kind: treat as a proxy (the log enriched it as one); ISPs etc. are no evidence
+            is_proxy = _bools(pc.fill_null(pc.is_in(inp.provider_kind, value_set=pa.array(sorted(PROXY_LINK_KINDS))),
+                                           pc.is_null(inp.provider_kind)))
+            inc.mult = np.where(is_proxy, 1.0, 0.0)
+            out["proxy"] = inc
+    if (t := inp.table("email_at")) is not None:
+        # time = sign-up time: accounts made together on one domain are a burst, not a coincidence
+        acc = inp.acc["email_at"]
+        created = inp.created[np.maximum(acc, 0)]
+        codes, names = _encode(_col(t, "domain"))
+        inc = _incidence("email_domain", acc, codes, names, created, created)
+        webmail = _bools(pc.is_in(pc.utf8_lower(names), value_set=pa.array(sorted(WEBMAIL_DOMAINS))))
+        disposable = np.zeros(len(names), dtype=bool)
+        if (d := inp.table("email_domains")) is not None:
+            dpos = _lookup(names, _col(d, "domain"))
+            if "webmail" in d.column_names:
+                webmail |= _bools(_take(_col(d, "webmail"), dpos))
+            if "disposable" in d.column_names:
+                disposable |= _bools(_take(_col(d, "disposable"), dpos))
+        inc.mult = np.where(webmail, 0.0, 1.0)
         inc.disposable = disposable
         out["email_domain"] = inc
-    if (t := table("member_of")) is not None:
-        out["org"] = _make_incidence("org", _lookup(_col(t, "account_id"), account_ids), _col(t, "org_id"))
+    if (t := inp.table("member_of")) is not None:
+        codes, names = _encode(_col(t, "org_id"))
+        out["org"] = _incidence("org", inp.acc["member_of"], codes, names)
     return out
 
 
@@ -414,16 +476,17 @@ def _pairs_for_type(
     return W, C, int(eligible.sum()), total
 
 
-def link_accounts(tables: Mapping[str, pa.Table], settings: DetectSettings | None = None) -> Links:
+def link_accounts(tables: Mapping[str, pa.Table] | Inputs, settings: DetectSettings | None = None) -> Links:
     """Weighted account–account links from load tables (``schema.table_schema`` shaped).
 
     ``tables`` must contain ``accounts``; relationship tables that are missing or empty add
     nothing. Accounts are indexed in the order of the accounts table.
     """
     settings = settings or DetectSettings()
-    account_ids = account_index(tables["accounts"])
+    inputs = tables if isinstance(tables, Inputs) else prepare_inputs(tables)
+    account_ids = inputs.account_ids
     n_acc = len(account_ids)
-    incidence = build_incidence(tables, account_ids)
+    incidence = build_incidence(inputs)
     total = sp.csr_matrix((n_acc, n_acc), dtype=np.float64)
     per_type: dict[str, sp.csr_matrix] = {}
     stats: dict[str, Any] = {"accounts": n_acc, "types": {}}
@@ -466,4 +529,4 @@ def link_accounts(tables: Mapping[str, pa.Table], settings: DetectSettings | Non
         counts[t] = cnt
     stats["links"] = len(a)
     log.info("linked %d accounts with %d weighted links", n_acc, len(a))
-    return Links(account_ids, a, b, weight, counts, incidence, stats)
+    return Links(account_ids, a, b, weight, counts, incidence, stats, inputs)

@@ -43,9 +43,7 @@ card, a team behind one NAT) stays well below it.
 
 from __future__ import annotations
 
-import json
 import logging
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -54,7 +52,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkgraph.linking import PROXY_LINK_KINDS, Links, _col, _days, _lookup
+from linkgraph.linking import PROXY_LINK_KINDS, Links, _col, _encode, _lookup, _take, prepare_inputs
 
 log = logging.getLogger(__name__)
 
@@ -98,9 +96,9 @@ _NAMELIKE_LOCAL = r"^[a-z]{2,}([._-]?[a-z]{2,}){0,2}[0-9]{0,4}$"
 
 @dataclass
 class AccountSignals:
-    """Per-account inputs of the score, as arrays indexed like ``Links.account_ids``.
+    """Per-account (and per-row) inputs of the score, indexed like ``Links.account_ids``.
 
-    Computed once per run (vectorised over whole tables) and shared by both views.
+    Computed once per run, vectorised over whole tables, and shared by both views.
     """
 
     created: np.ndarray  # days since epoch (NaN unknown)
@@ -122,6 +120,17 @@ class AccountSignals:
     frontier: np.ndarray  # float: usage requests on frontier categories
     jailbreak: np.ndarray  # float: flagged jailbreak requests
     requests_sorted: np.ndarray  # sorted per-account usage totals (for the volume percentile)
+    # row level, for per-cluster summaries
+    ip_acc: np.ndarray  # used_ip row -> account index
+    ip_req: np.ndarray  # used_ip row -> requests (>= 1)
+    ip_code: np.ndarray  # used_ip row -> ip code
+    ip_is_proxy: np.ndarray  # per ip code: provider kind is a proxy kind
+    ip_provider: np.ndarray  # per ip code: provider code (-1 none)
+    provider_names: pa.Array
+    usage_acc: np.ndarray
+    usage_req: np.ndarray
+    usage_cat: np.ndarray  # category code
+    category_names: pa.Array
 
 
 def _bool(arr: pa.Array) -> np.ndarray:
@@ -132,17 +141,19 @@ def _float(arr: pa.Array, fill: float = 0.0) -> np.ndarray:
     return np.asarray(pc.fill_null(pc.cast(arr, pa.float64()), fill).to_numpy(zero_copy_only=False), dtype=float)
 
 
-def _empty(tables: Mapping[str, pa.Table], name: str) -> bool:
-    t = tables.get(name)
-    return t is None or t.num_rows == 0
+def _per_row(flags_by_name: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """A per-distinct-value flag spread to rows by code (False for code -1)."""
+    if len(flags_by_name) == 0:
+        return np.zeros(len(codes), bool)
+    return np.where(codes >= 0, flags_by_name[np.maximum(codes, 0)], False)
 
 
 def account_signals(tables: Mapping[str, pa.Table], links: Links) -> AccountSignals:
     """Compute every per-account signal the score uses (vectorised, whole tables)."""
-    ids = links.account_ids
-    n = len(ids)
-    acc = tables["accounts"]
-    created = _days(_col(acc, "created_at"))
+    inp = links.inputs if links.inputs is not None else prepare_inputs(tables)
+    n = len(inp.account_ids)
+    acc = inp.tables["accounts"]
+    created = inp.created
     verified = _bool(_col(acc, "org_verified")) if "org_verified" in acc.column_names else np.zeros(n, bool)
 
     # email
@@ -159,9 +170,7 @@ def account_signals(tables: Mapping[str, pa.Table], links: Links) -> AccountSign
         domain_total = np.zeros(0, np.int64)
         webmail_domain = np.zeros(0, bool)
         disp_dom = np.zeros(0, bool)
-    has_dom = domain >= 0
-    disposable = np.zeros(n, bool)
-    disposable[has_dom] = disp_dom[domain[has_dom]]
+    disposable = _per_row(disp_dom, domain)
     local = _col(acc, "email_local") if "email_local" in acc.column_names else pa.nulls(n, pa.string())
     local = pc.utf8_lower(pc.fill_null(local, ""))
     n_digits = _float(pc.count_substring_regex(local, "[0-9]"))
@@ -169,11 +178,9 @@ def account_signals(tables: Mapping[str, pa.Table], links: Links) -> AccountSign
     random_email = ((n_digits / length) >= 0.3) | _bool(pc.match_substring_regex(local, _RANDOM_LOCAL))
     random_email &= length >= 4
     namelike = _bool(pc.match_substring_regex(local, _NAMELIKE_LOCAL)) & ~random_email
-    webmail_acc = np.zeros(n, bool)
-    webmail_acc[has_dom] = webmail_domain[domain[has_dom]]
-    webmail_name = namelike & webmail_acc
+    webmail_name = namelike & _per_row(webmail_domain, domain)
 
-    # IP traffic and user agents
+    # IP traffic and user agents: regexes run on the distinct user agents only
     automation = np.zeros(n, bool)
     non_browser = np.zeros(n, bool)
     has_ua = np.zeros(n, bool)
@@ -181,47 +188,55 @@ def account_signals(tables: Mapping[str, pa.Table], links: Links) -> AccountSign
     residential = np.zeros(n)
     hosting = np.zeros(n)
     vpn = np.zeros(n)
-    if not _empty(tables, "used_ip"):
-        u = tables["used_ip"]
-        ua_acc = _lookup(_col(u, "account_id"), ids)
-        ok = ua_acc >= 0
-        req = _float(_col(u, "request_count"), 1.0)
-        req = np.where(req > 0, req, 1.0)
-        ua = pc.utf8_lower(_col(u, "user_agent"))
-        is_auto = _bool(pc.match_substring_regex(ua, AUTOMATION_UA))
-        is_browser = _bool(pc.match_substring_regex(ua, BROWSER_UA)) & ~is_auto
-        ua_known = np.asarray(pc.is_valid(ua).to_numpy(zero_copy_only=False), dtype=bool)
-        automation[ua_acc[ok & is_auto]] = True
-        non_browser[ua_acc[ok & ua_known & ~is_browser]] = True
-        has_ua[ua_acc[ok & ua_known]] = True
-        ip_requests = np.bincount(ua_acc[ok], weights=req[ok], minlength=n)
-        if not _empty(tables, "ip_addresses"):
-            ipa = tables["ip_addresses"]
-            pos = _lookup(_col(u, "ip"), _col(ipa, "ip"))
-            kind = pc.take(pc.fill_null(_col(ipa, "proxy_kind"), ""), pa.array(np.where(pos >= 0, pos, 0)))
-            kind_np = np.where(pos >= 0, np.asarray(kind.to_numpy(zero_copy_only=False), dtype=object), "")
-            for target, kinds in ((residential, ("residential_proxy",)), (hosting, HOSTING_KINDS), (vpn, ("vpn",))):
-                sel = ok & np.isin(kind_np, kinds)
-                target += np.bincount(ua_acc[sel], weights=req[sel], minlength=n)
+    ip_acc = inp.acc["used_ip"]
+    ip_req = np.zeros(0)
+    ip_is_proxy = np.zeros(len(inp.ip_names), bool)
+    if (u := inp.table("used_ip")) is not None:
+        ok = ip_acc >= 0
+        ip_req = _float(_col(u, "request_count"), 1.0)
+        ip_req = np.where(ip_req > 0, ip_req, 1.0)
+        ua = pc.utf8_lower(inp.ua_names)
+        auto_ua = _bool(pc.match_substring_regex(ua, AUTOMATION_UA))
+        browser_ua = _bool(pc.match_substring_regex(ua, BROWSER_UA)) & ~auto_ua
+        is_auto = _per_row(auto_ua, inp.ua_code)
+        is_browser = _per_row(browser_ua, inp.ua_code)
+        ua_known = inp.ua_code >= 0
+        automation[ip_acc[ok & is_auto]] = True
+        non_browser[ip_acc[ok & ua_known & ~is_browser]] = True
+        has_ua[ip_acc[ok & ua_known]] = True
+        ip_requests = np.bincount(ip_acc[ok], weights=ip_req[ok], minlength=n)
+        kind_code, kind_names = _encode(inp.ip_kind)
+        kinds = np.asarray(kind_names.to_pylist(), dtype=object)
+        ip_is_proxy = _per_row(np.isin(kinds, sorted(PROXY_LINK_KINDS)), kind_code)
+        row_kind = (
+            np.where(inp.ip_code >= 0, kind_code[np.maximum(inp.ip_code, 0)], -1)
+            if len(kind_code)
+            else np.full(len(inp.ip_code), -1)
+        )
+        for target, wanted in ((residential, ("residential_proxy",)), (hosting, HOSTING_KINDS), (vpn, ("vpn",))):
+            sel = ok & _per_row(np.isin(kinds, wanted), row_kind)
+            target += np.bincount(ip_acc[sel], weights=ip_req[sel], minlength=n)
     browser_only = has_ua & ~non_browser
 
     # usage
     requests = np.zeros(n)
     frontier = np.zeros(n)
     jailbreak = np.zeros(n)
-    if not _empty(tables, "usage"):
-        us = tables["usage"]
-        ua_acc = _lookup(_col(us, "account_id"), ids)
-        ok = ua_acc >= 0
-        r = _float(_col(us, "requests"))
-        requests = np.bincount(ua_acc[ok], weights=r[ok], minlength=n)
-        cat = pc.utf8_lower(pc.fill_null(_col(us, "category"), "other"))
-        is_front = _bool(pc.is_in(cat, value_set=pa.array(FRONTIER_CATEGORIES)))
-        sel = ok & is_front
-        frontier = np.bincount(ua_acc[sel], weights=r[sel], minlength=n)
+    usage_acc = inp.acc["usage"]
+    usage_req = np.zeros(0)
+    usage_cat = np.zeros(0, np.int64)
+    category_names = pa.array([], pa.string())
+    if (us := inp.table("usage")) is not None:
+        ok = usage_acc >= 0
+        usage_req = _float(_col(us, "requests"))
+        requests = np.bincount(usage_acc[ok], weights=usage_req[ok], minlength=n)
+        usage_cat, category_names = _encode(pc.utf8_lower(pc.fill_null(_col(us, "category"), "other")))
+        front = _bool(pc.is_in(category_names, value_set=pa.array(FRONTIER_CATEGORIES)))
+        sel = ok & _per_row(front, usage_cat)
+        frontier = np.bincount(usage_acc[sel], weights=usage_req[sel], minlength=n)
         if "flagged_jailbreak" in us.column_names:
             jb = _float(_col(us, "flagged_jailbreak"))
-            jailbreak = np.bincount(ua_acc[ok], weights=jb[ok], minlength=n)
+            jailbreak = np.bincount(usage_acc[ok], weights=jb[ok], minlength=n)
     return AccountSignals(
         created=created,
         verified=verified,
@@ -242,6 +257,16 @@ def account_signals(tables: Mapping[str, pa.Table], links: Links) -> AccountSign
         frontier=frontier,
         jailbreak=jailbreak,
         requests_sorted=np.sort(requests),
+        ip_acc=ip_acc,
+        ip_req=ip_req,
+        ip_code=inp.ip_code,
+        ip_is_proxy=ip_is_proxy,
+        ip_provider=inp.ip_provider,
+        provider_names=inp.provider_names,
+        usage_acc=usage_acc,
+        usage_req=usage_req,
+        usage_cat=usage_cat,
+        category_names=category_names,
     )
 
 
@@ -262,17 +287,24 @@ def _burst(cl: np.ndarray, t: np.ndarray, k: int, window_days: float) -> np.ndar
     return best
 
 
-def _top_strings(cl: np.ndarray, names: np.ndarray, weights: np.ndarray, k: int, top: int = 3) -> list[str]:
+def _top_names(cl: np.ndarray, code: np.ndarray, weight: np.ndarray, names: pa.Array, k: int, top: int = 3) -> list[str]:
     """Per cluster, the ``top`` names by summed weight, comma-separated (largest first)."""
     out = [""] * k
-    if len(cl) == 0:
+    sel = (cl >= 0) & (code >= 0) & (weight > 0)
+    if not sel.any():
         return out
-    df = pd.DataFrame({"c": cl, "n": names, "w": weights})
-    g = df.groupby(["c", "n"], sort=False)["w"].sum().reset_index()
-    g = g[g["w"] > 0].sort_values(["c", "w", "n"], ascending=[True, False, True])
-    g = g.groupby("c").head(top)
-    for c, grp in g.groupby("c")["n"]:
-        out[int(c)] = ",".join(str(x) for x in grp)
+    nn = len(names)
+    key = cl[sel].astype(np.int64) * nn + code[sel]
+    uk, inv = np.unique(key, return_inverse=True)
+    tot = np.bincount(inv, weights=weight[sel])
+    ucl, ucode = uk // nn, uk % nn
+    order = np.lexsort((ucode, -tot, ucl))
+    ucl, ucode = ucl[order], ucode[order]
+    rank = np.arange(len(ucl)) - np.searchsorted(ucl, ucl, side="left")
+    keep = rank < top
+    text = np.asarray(names.to_pylist(), dtype=object)
+    for c, nm in zip(ucl[keep].tolist(), text[ucode[keep]].tolist(), strict=True):
+        out[c] = f"{out[c]},{nm}" if out[c] else str(nm)
     return out
 
 
@@ -326,6 +358,9 @@ def cluster_features(
     def share(flag: np.ndarray) -> np.ndarray:
         return np.bincount(cl, weights=flag[members].astype(float), minlength=k) / np.maximum(size, 1)
 
+    def row_label(acc: np.ndarray) -> np.ndarray:
+        return np.where(acc >= 0, labels[np.maximum(acc, 0)], -1) if len(acc) else np.zeros(0, np.int64)
+
     # density
     la, lb = labels[links.a], labels[links.b]
     inside = (la >= 0) & (la == lb)
@@ -357,23 +392,20 @@ def cluster_features(
         f["accounts_per_shared_payment"] = np.bincount(
             ucl[shared_method], weights=cnt[shared_method].astype(float), minlength=k
         ) / np.maximum(f["shared_payment_methods"].to_numpy(), 1)
-        shared_row = cnt[inv] >= 2
         shared_acc = np.zeros(len(labels), bool)
-        shared_acc[pay.account[sel][shared_row]] = True
+        shared_acc[pay.account[sel][cnt[inv] >= 2]] = True
         f["shared_payment_share"] = share(shared_acc)
         with_pay = np.zeros(len(labels), bool)
         with_pay[pay.account] = True
         f["accounts_per_payment"] = np.bincount(cl, weights=with_pay[members].astype(float), minlength=k) / np.maximum(
             n_methods, 1
         )
-        if not _empty(tables, "payment_methods"):
-            pm = tables["payment_methods"]
-            mpos = _lookup(pay.names, _col(pm, "payment_fingerprint"))
-            mt = pc.take(pc.fill_null(_col(pm, "method_type"), ""), pa.array(np.where(mpos >= 0, mpos, 0)))
-            prepaid = _bool(pc.match_substring_regex(pc.utf8_lower(mt), PREPAID_METHOD)) & (mpos >= 0)
-            f["prepaid_share"] = np.bincount(ucl, weights=prepaid[uid].astype(float), minlength=k) / np.maximum(
-                n_methods, 1
-            )
+        pm = tables.get("payment_methods")
+        if pm is not None and pm.num_rows and len(uid):
+            names = pay.names.take(pa.array(uid))
+            mt = _take(pc.fill_null(_col(pm, "method_type"), ""), _lookup(names, _col(pm, "payment_fingerprint")))
+            prepaid = _bool(pc.match_substring_regex(pc.utf8_lower(mt), PREPAID_METHOD))
+            f["prepaid_share"] = np.bincount(ucl, weights=prepaid.astype(float), minlength=k) / np.maximum(n_methods, 1)
 
     # traffic through proxies
     ipr = np.bincount(cl, weights=sig.ip_requests[members], minlength=k)
@@ -381,32 +413,17 @@ def cluster_features(
         f[name] = np.bincount(cl, weights=arr[members], minlength=k) / np.maximum(ipr, 1)
     f["proxy_ips"] = 0
     f["proxy_providers"] = ""
-    if not _empty(tables, "used_ip") and not _empty(tables, "ip_addresses"):
-        u = tables["used_ip"]
-        ipinc = links.incidence.get("ip")
-        if ipinc is not None:
-            ipa = tables["ip_addresses"]
-            pos = _lookup(ipinc.names, _col(ipa, "ip"))
-            take = pa.array(np.where(pos >= 0, pos, 0))
-            kind = pc.take(pc.fill_null(_col(ipa, "proxy_kind"), ""), take)
-            prov = pc.take(pc.fill_null(_col(ipa, "proxy_provider"), ""), take)
-            is_proxy = _bool(pc.is_in(kind, value_set=pa.array(sorted(PROXY_LINK_KINDS)))) & (pos >= 0)
-            il = labels[ipinc.account]
-            sel = (il >= 0) & is_proxy[ipinc.ident]
-            uk = np.unique(il[sel].astype(np.int64) * len(ipinc.names) + ipinc.ident[sel])
-            f["proxy_ips"] = np.bincount(uk // len(ipinc.names), minlength=k)
-            # requests per (cluster, provider): use the used_ip rows directly
-            uacc = _lookup(_col(u, "account_id"), links.account_ids)
-            upos = _lookup(_col(u, "ip"), _col(ipa, "ip"))
-            ul = np.where(uacc >= 0, labels[np.maximum(uacc, 0)], -1)
-            ukind = pc.take(pc.fill_null(_col(ipa, "proxy_kind"), ""), pa.array(np.where(upos >= 0, upos, 0)))
-            uprov = pc.take(pc.fill_null(_col(ipa, "proxy_provider"), ""), pa.array(np.where(upos >= 0, upos, 0)))
-            usel = (ul >= 0) & (upos >= 0) & _bool(pc.is_in(ukind, value_set=pa.array(sorted(PROXY_LINK_KINDS))))
-            req = _float(_col(u, "request_count"), 1.0)
-            idx = np.flatnonzero(usel)
-            names = np.asarray(pc.take(uprov, pa.array(idx)).to_numpy(zero_copy_only=False), dtype=object)
-            f["proxy_providers"] = _top_strings(ul[idx], names, np.maximum(req[idx], 1.0), k)
-            del prov
+    if len(sig.ip_acc):
+        rl = row_label(sig.ip_acc)
+        proxy_row = _per_row(sig.ip_is_proxy, sig.ip_code)
+        sel = (rl >= 0) & proxy_row
+        n_ips = max(len(sig.ip_is_proxy), 1)
+        uk = np.unique(rl[sel].astype(np.int64) * n_ips + sig.ip_code[sel])
+        f["proxy_ips"] = np.bincount(uk // n_ips, minlength=k)
+        prov_row = np.where(sig.ip_code >= 0, sig.ip_provider[np.maximum(sig.ip_code, 0)], -1)
+        f["proxy_providers"] = _top_names(
+            np.where(proxy_row, rl, -1), prov_row, sig.ip_req, sig.provider_names, k
+        )
 
     # sign-ups
     created = sig.created[members]
@@ -441,13 +458,7 @@ def cluster_features(
         best = np.zeros(k)
         np.maximum.at(best, dcl, conc)
         f["rare_domain_share"] = best
-        order = np.lexsort((-dcnt, dcl))
-        firsts = order[np.searchsorted(dcl[order], np.arange(k))[np.isin(np.arange(k), dcl)]]
-        top = [""] * k
-        names = sig.domain_names.take(pa.array(did[firsts])).to_pylist()
-        for c, nm in zip(dcl[firsts].tolist(), names, strict=True):
-            top[c] = nm or ""
-        f["top_domain"] = top
+        f["top_domain"] = _top_names(dcl, did, np.where(nonweb, dcnt, 0).astype(float), sig.domain_names, k, top=1)
     f["verified_share"] = share(sig.verified)
 
     # usage
@@ -459,17 +470,11 @@ def cluster_features(
     f["volume_percentile"] = np.where(req > 0, pct, 0.0)
     f["frontier_share"] = np.bincount(cl, weights=sig.frontier[members], minlength=k) / np.maximum(req, 1)
     f["jailbreak_rate"] = np.bincount(cl, weights=sig.jailbreak[members], minlength=k) / np.maximum(req, 1)
-    f["top_categories"] = ""
-    if not _empty(tables, "usage"):
-        us = tables["usage"]
-        uacc = _lookup(_col(us, "account_id"), links.account_ids)
-        ul = np.where(uacc >= 0, labels[np.maximum(uacc, 0)], -1)
-        idx = np.flatnonzero(ul >= 0)
-        cats = np.asarray(
-            pc.take(pc.fill_null(_col(us, "category"), "other"), pa.array(idx)).to_numpy(zero_copy_only=False),
-            dtype=object,
-        )
-        f["top_categories"] = _top_strings(ul[idx], cats, _float(_col(us, "requests"))[idx], k)
+    f["top_categories"] = (
+        _top_names(row_label(sig.usage_acc), sig.usage_cat, sig.usage_req, sig.category_names, k)
+        if len(sig.usage_acc)
+        else ""
+    )
     return f
 
 
@@ -485,6 +490,7 @@ FEATURE_COLUMNS = (
     "shared_payment_share",
     "prepaid_share",
     "proxy_ips",
+    "proxy_providers",
     "residential_proxy_share",
     "hosting_share",
     "vpn_share",
@@ -506,47 +512,69 @@ FEATURE_COLUMNS = (
 )
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.0f}%"
+def _pct(s: pd.Series) -> pd.Series:
+    return (100 * s.astype(float)).round().astype(np.int64).astype(str) + "%"
 
 
-def evidence_text(row: Mapping[str, object], contrib: Mapping[str, float]) -> str:
-    """One line naming the strongest reasons, e.g.
-    ``212 accounts: shares 3 payment methods, 41 proxy IPs (provider X), 80% signed up within 24 h``."""
+def evidence_phrases(f: pd.DataFrame) -> pd.DataFrame:
+    """Per cluster and WEIGHTS key, the phrase that explains that feature (vectorised)."""
+    p = pd.DataFrame(index=f.index)
+    sm = f["shared_payment_methods"].astype(np.int64)
+    p["shared_payment"] = np.where(
+        sm > 0,
+        "shares " + sm.astype(str) + " payment method" + np.where(sm == 1, "", "s") + " ("
+        + f["accounts_per_shared_payment"].map("{:.1f}".format) + " accounts each)",
+        "no shared payment methods",
+    )
+    p["prepaid"] = _pct(f["prepaid_share"]) + " prepaid cards"
+    first_prov = f["proxy_providers"].str.split(",").str[0].fillna("")
+    via = np.where(first_prov != "", " (" + first_prov + ")", "")
+    p["residential_proxy"] = (
+        f["proxy_ips"].astype(np.int64).astype(str) + " proxy IPs" + via + " carry "
+        + _pct(f["residential_proxy_share"]) + " of requests"
+    )
+    p["hosting"] = _pct(f["hosting_share"]) + " of requests from datacenter/Tor"
+    p["vpn"] = _pct(f["vpn_share"]) + " of requests via VPN"
+    p["signup_burst"] = _pct(f["signup_burst_24h"]) + " signed up within 24 h"
+    p["automation_ua"] = _pct(f["automation_ua_share"]) + " scripted user agents"
+    p["disposable_email"] = _pct(f["disposable_email_share"]) + " disposable email"
+    p["random_email"] = _pct(f["random_email_share"]) + " random-looking email names"
+    p["rare_domain"] = "many on " + f["top_domain"].astype(str)
+    p["volume"] = f["requests_per_member"].map("{:,.0f}".format) + " requests per account"
+    p["frontier_share"] = _pct(f["frontier_share"]) + " of requests on reasoning/coding/tool use/agentic"
+    p["jailbreak"] = (100 * f["jailbreak_rate"]).map("{:.1f}".format) + "% jailbreak-flagged"
+    p["verified_org"] = _pct(f["verified_share"]) + " in verified organisations"
+    p["webmail_names"] = _pct(f["webmail_name_share"]) + " webmail with name-like addresses"
+    p["browser_ua"] = _pct(f["browser_ua_share"]) + " browser-only"
+    p["density"] = _pct(f["density"]) + " of member pairs linked"
+    p["size"] = f["size"].astype(str) + " accounts"
+    return p
 
-    def num(key: str) -> float:
-        v = row.get(key)
-        return float(v) if isinstance(v, int | float | np.integer | np.floating) and v == v else 0.0
 
-    phrases: dict[str, str] = {}
-    n, pm, pips = int(num("size")), int(num("shared_payment_methods")), int(num("proxy_ips"))
-    if pm:
-        each = f" ({num('accounts_per_shared_payment'):.1f} accounts each)"
-        phrases["shared_payment"] = f"shares {pm} payment method{'s' if pm != 1 else ''}{each}"
-    phrases["prepaid"] = f"{_pct(num('prepaid_share'))} prepaid cards"
-    provs = str(row.get("proxy_providers") or "")
-    via = f" ({provs.split(',')[0]})" if provs else ""
-    phrases["residential_proxy"] = f"{pips} proxy IPs{via} carry {_pct(num('residential_proxy_share'))} of requests"
-    phrases["hosting"] = f"{_pct(num('hosting_share'))} of requests from datacenter/Tor"
-    phrases["vpn"] = f"{_pct(num('vpn_share'))} of requests via VPN"
-    phrases["signup_burst"] = f"{_pct(num('signup_burst_24h'))} signed up within 24 h"
-    phrases["automation_ua"] = f"{_pct(num('automation_ua_share'))} scripted user agents"
-    phrases["disposable_email"] = f"{_pct(num('disposable_email_share'))} disposable email"
-    phrases["random_email"] = f"{_pct(num('random_email_share'))} random-looking email names"
-    if row.get("top_domain"):
-        phrases["rare_domain"] = f"many on {row['top_domain']}"
-    phrases["volume"] = f"{num('requests_per_member'):,.0f} requests per account"
-    phrases["frontier_share"] = f"{_pct(num('frontier_share'))} of requests on reasoning/coding/tool use/agentic"
-    phrases["jailbreak"] = f"{100 * num('jailbreak_rate'):.1f}% jailbreak-flagged"
-    phrases["verified_org"] = f"{_pct(num('verified_share'))} in verified organisations"
-    phrases["webmail_names"] = f"{_pct(num('webmail_name_share'))} webmail with name-like addresses"
-    phrases["browser_ua"] = f"{_pct(num('browser_ua_share'))} browser-only"
-    ranked = sorted(((v, key) for key, v in contrib.items() if key in phrases), key=lambda t: -abs(t[0]))
-    picked = [(v, key) for v, key in ranked if abs(v) >= 0.3][:5]
-    up = [phrases[key] for v, key in picked if v > 0]
-    down = [phrases[key] for v, key in picked if v < 0]
-    text = f"{n} accounts" + (": " + ", ".join(up) if up else "")
-    return text + ("; lowered by " + ", ".join(down) if down else "")
+def evidence_texts(f: pd.DataFrame, contrib: pd.DataFrame, top: int = 5, floor: float = 0.3) -> list[str]:
+    """One line per cluster naming its strongest reasons, e.g.
+    ``212 accounts: shares 3 payment methods (4.0 accounts each), 41 proxy IPs (X) carry 93% of requests``;
+    reasons that lowered the score follow ``lowered by``."""
+    phrases = evidence_phrases(f)
+    keys = [c for c in contrib.columns if c in phrases.columns and c != "size"]
+    C = contrib[keys].to_numpy()
+    P = phrases[keys].to_numpy(dtype=object)
+    order = np.argsort(-np.abs(C), axis=1, kind="stable")[:, :top]
+    out = []
+    sizes = f["size"].astype(np.int64).tolist()
+    for i, row in enumerate(order):
+        up = [P[i, j] for j in row if C[i, j] >= floor]
+        down = [P[i, j] for j in row if C[i, j] <= -floor]
+        text = f"{sizes[i]} accounts" + (": " + ", ".join(up) if up else "")
+        out.append(text + ("; lowered by " + ", ".join(down) if down else ""))
+    return out
+
+
+def _json_records(df: pd.DataFrame) -> list[str]:
+    """One compact JSON object per row (pandas' C encoder; NaN -> null)."""
+    if len(df) == 0:
+        return []
+    return df.to_json(orient="records", lines=True, double_precision=4).rstrip("\n").split("\n")
 
 
 def score_clusters(
@@ -564,30 +592,15 @@ def score_clusters(
     out = pd.DataFrame(index=f.index)
     out["score"] = np.round(score, 6)
     out["size"] = f["size"].astype(np.int64)
-    frec = f[list(FEATURE_COLUMNS)].to_dict("records")
-    crec = contrib.round(4).to_dict("records")
-    provs = f["proxy_providers"].tolist()
-    out["evidence"] = [
-        evidence_text({**r, "proxy_providers": p}, c) for r, c, p in zip(frec, crec, provs, strict=True)
-    ]
-    out["features"] = [json.dumps(_clean(r), sort_keys=True) for r in frec]
-    out["contributions"] = [json.dumps({"bias": bias_v, **c}, sort_keys=True) for c in crec]
+    out["evidence"] = evidence_texts(f, contrib)
+    out["features"] = _json_records(f[list(FEATURE_COLUMNS)])
+    c = contrib.round(4)
+    c.insert(0, "bias", bias_v)
+    out["contributions"] = _json_records(c)
     out["first_signup_days"] = f["first_signup_days"]
     out["last_signup_days"] = f["last_signup_days"]
     out["payment_methods"] = f["payment_methods"].astype(np.int64)
     out["proxy_providers"] = f["proxy_providers"]
     out["requests"] = f["requests"].astype(np.int64)
     out["top_categories"] = f["top_categories"]
-    return out
-
-
-def _clean(rec: Mapping[str, object]) -> dict[str, object]:
-    """JSON-safe feature values (NumPy scalars → Python, floats rounded, NaN → None)."""
-    out: dict[str, object] = {}
-    for key, v in rec.items():
-        if isinstance(v, np.generic):
-            v = v.item()
-        if isinstance(v, float):
-            v = None if math.isnan(v) else round(v, 4)
-        out[key] = v
     return out

@@ -54,8 +54,8 @@ class DetectSettings:
     damping: str = "power"
     alpha: float = 1.0
     max_share: int = 200
-    min_pair_weight: float = 0.002  # identifiers whose pairs would get less make no links
-    min_link_weight: float = 0.005  # summed links lighter than this are dropped
+    min_pair_weight: float = 0.005  # identifiers whose pairs would get less make no links
+    min_link_weight: float = 0.02  # summed links lighter than this are dropped (see below)
     time_tau_days: float = 7.0
     time_floor: float = 0.2
     # communities

@@ -73,10 +73,10 @@ def test_popular_identifiers_are_damped_and_over_threshold_ones_skipped() -> Non
     assert links.n_links == 1 + 40 * 39 // 2
     # ...unless the threshold is raised (and such faint links are not pruned)
     wide = link_accounts({"accounts": tbl("accounts", rows), "used_ip": tbl("used_ip", used)},
-                         DetectSettings(max_share=300, min_link_weight=0))
+                         DetectSettings(max_share=300, min_pair_weight=0, min_link_weight=0))
     assert pair_weight(wide, "a42", "a43") == pytest.approx(0.5 * 2 / n_big)
     pruned = link_accounts({"accounts": tbl("accounts", rows), "used_ip": tbl("used_ip", used)},
-                           DetectSettings(max_share=300))
+                           DetectSettings(max_share=300, min_pair_weight=0))
     assert pair_weight(pruned, "a42", "a43") == 0.0  # below min_link_weight
     faint = link_accounts({"accounts": tbl("accounts", rows), "used_ip": tbl("used_ip", used)},
                           DetectSettings(max_share=300, min_pair_weight=0.01, min_link_weight=0))
