@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 _SEPARATORS = r"[ \-]"
 _CANDIDATE = r"^[0-9]{13,19}$"
+_MAYBE = r"^[0-9 \-]{13,}$"  # a superset of the values that can compact to a candidate
 _WIDTH = 19
 
 
@@ -64,13 +65,19 @@ def find_card_numbers(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     arr = _as_string_array(values)
     if len(arr) == 0:
         return np.zeros(0, dtype=np.int64)
-    compact = pc.replace_substring_regex(arr, _SEPARATORS, "")
+    # only digits and separators, at least 13 of them: a match fails on the first other
+    # character, so ids, fingerprints and names cost next to nothing
+    maybe = pc.fill_null(pc.match_substring_regex(arr, _MAYBE), False)
+    pre = np.flatnonzero(maybe.to_numpy(zero_copy_only=False))
+    if len(pre) == 0:
+        return pre.astype(np.int64)
+    compact = pc.replace_substring_regex(arr.take(pa.array(pre)), _SEPARATORS, "")
     candidate = pc.fill_null(pc.match_substring_regex(compact, _CANDIDATE), False)
-    idx = np.flatnonzero(candidate.to_numpy(zero_copy_only=False))
-    if len(idx) == 0:
-        return idx.astype(np.int64)
-    ok = luhn_valid(compact.take(pa.array(idx)))
-    return idx[ok].astype(np.int64)
+    sub = np.flatnonzero(candidate.to_numpy(zero_copy_only=False))
+    if len(sub) == 0:
+        return sub.astype(np.int64)
+    ok = luhn_valid(compact.take(pa.array(sub)))
+    return pre[sub[ok]].astype(np.int64)
 
 
 def is_card_number(value: str) -> bool:

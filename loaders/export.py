@@ -21,9 +21,10 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +39,7 @@ from linkgraph.model import LoadBatch, SourceFile
 from loaders import normalise
 from loaders.mapping import Mapping, load_mapping
 from loaders.privacy import PseudonymiseFn
-from loaders.readers import READERS, JsonlReader, open_reader, split_name
+from loaders.readers import READERS, CsvReader, JsonlReader, open_reader, split_name
 from loaders.validate import (
     CHILD_TABLES,
     RAW_SCHEMAS,
@@ -54,6 +55,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
 REPORT_LIMIT = 50
 DUCKDB_MEMORY = os.environ.get("LINKGRAPH_LOADER_MEMORY", "2GB")
+STAGING_THREADS = 2  # files staged at once
 
 
 @dataclass
@@ -435,44 +437,41 @@ def load_export(
     raw.mkdir()
     pseudo = PseudonymiseFn(pseudonymise_key) if pseudonymise_key else None
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="linkgraph-sha256")
+    stagers = ThreadPoolExecutor(max_workers=STAGING_THREADS, thread_name_prefix="linkgraph-stage")
     try:
         hashes: dict[str, Future[str]] = {t: pool.submit(_sha256, p) for t, p in found.files.items()}
         total_bytes = sum(p.stat().st_size for p in found.files.values()) or 1
-        done_bytes = 0
         problems = Problems()
         rows_read: dict[str, int] = {}
         displays = {t: p.name for t, p in found.files.items()}
-        for table in TABLE_FILES:
-            with pq.ParquetWriter(
-                raw / f"{table}.parquet",
-                RAW_SCHEMAS[table],
-                compression="none",  # scratch files read once: write speed matters, not size
-                use_dictionary=False,
-                write_statistics=False,
-            ) as writer:
-                if table not in found.files:
-                    continue
-                file = found.files[table]
-                if file.stat().st_size == 0 and table not in REQUIRED_TABLES:
-                    warn(f"{file.name}: empty file, table {table} skipped")
-                    rows_read[table] = 0
-                    continue
-                rows_read[table] = _stream_file(
-                    table,
-                    file,
-                    mp,
-                    writer,
-                    problems,
-                    warn,
-                    pseudo,
-                    chunk_rows,
-                    _offset_progress(progress, done_bytes, total_bytes),
-                )
-                done_bytes += file.stat().st_size
-                if table in REQUIRED_TABLES and rows_read[table] == 0 and not problems:
-                    problems.add(file.name, "no data rows (the file has only a header or is empty)")
-            if problems.cards:
-                break
+        # Files are staged concurrently (Arrow's readers and kernels release the GIL), largest
+        # first; each has its own problems and warnings, merged below in table order so the
+        # report reads exactly as if the files had been staged one after the other.
+        tracker = _ProgressTracker(progress, total_bytes)
+        stop = threading.Event()
+        order = sorted(TABLE_FILES, key=lambda t: -found.files[t].stat().st_size if t in found.files else 0)
+        staged: dict[str, Future[_Staged]] = {
+            t: stagers.submit(
+                _stage_table, t, found.files.get(t), raw, mp, pseudo, chunk_rows, tracker, stop
+            )
+            for t in order
+        }
+        try:
+            for table in TABLE_FILES:
+                result = staged[table].result()
+                for message in result.warnings:
+                    warn(message)
+                if result.rows is not None:
+                    rows_read[table] = result.rows
+                problems.extend(result.problems.items)
+                problems.cards.extend(result.problems.cards)
+                if problems.cards:
+                    break
+        finally:
+            stop.set()
+            for f in staged.values():
+                f.cancel()
+            wait(list(staged.values()))
         problems.raise_if_any()
 
         if progress:
@@ -511,17 +510,71 @@ def load_export(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
+        stagers.shutdown(wait=True, cancel_futures=True)
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _offset_progress(progress: Progress | None, base: int, total: int) -> Callable[[int, str], None]:
-    """Per-file progress (bytes of this file) -> overall progress (bytes of the export)."""
+class _ProgressTracker:
+    """Overall progress (bytes of the export) from files staged concurrently."""
 
-    def report(done: int, message: str) -> None:
-        if progress is not None:
-            progress(min(base + done, total), total, message)
+    def __init__(self, progress: Progress | None, total: int):
+        self.progress = progress
+        self.total = total
+        self.done: dict[str, int] = {}
+        self.lock = threading.Lock()
 
-    return report
+    def for_file(self, table: str) -> Callable[[int, str], None]:
+        def report(done: int, message: str) -> None:
+            if self.progress is None:
+                return
+            with self.lock:
+                self.done[table] = done
+                self.progress(min(sum(self.done.values()), self.total), self.total, message)
+
+        return report
+
+
+@dataclass
+class _Staged:
+    rows: int | None = None
+    problems: Problems = field(default_factory=Problems)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _stage_table(
+    table: str,
+    file: Path | None,
+    raw: Path,
+    mp: Mapping,
+    pseudo: PseudonymiseFn | None,
+    chunk_rows: int,
+    tracker: _ProgressTracker,
+    stop: threading.Event,
+) -> _Staged:
+    """Stage one table's file (if any) into ``<raw>/<table>.parquet`` (always written)."""
+    out = _Staged()
+    with pq.ParquetWriter(
+        raw / f"{table}.parquet",
+        RAW_SCHEMAS[table],
+        compression="none",  # scratch files read once: write speed matters, not size
+        use_dictionary=False,
+        write_statistics=False,
+    ) as writer:
+        if file is None or stop.is_set():
+            return out
+        size = file.stat().st_size
+        if size == 0 and table not in REQUIRED_TABLES:
+            out.warnings.append(f"{file.name}: empty file, table {table} skipped")
+            out.rows = 0
+            return out
+        out.rows = _stream_file(
+            table, file, mp, writer, out.problems, out.warnings.append, pseudo, chunk_rows,
+            tracker.for_file(table), stop,
+        )
+        tracker.for_file(table)(size, f"{file.name}: {out.rows:,} rows")
+        if table in REQUIRED_TABLES and out.rows == 0 and not out.problems:
+            out.problems.add(file.name, "no data rows (the file has only a header or is empty)")
+    return out
 
 
 def _stream_file(
@@ -534,11 +587,19 @@ def _stream_file(
     pseudo: PseudonymiseFn | None,
     chunk_rows: int,
     progress: Callable[[int, str], None],
+    stop: threading.Event | None = None,
 ) -> int:
     """Stream one file into its staged raw Parquet; returns the number of data rows read."""
     reader = open_reader(file, file.name, chunk_rows)
     complete = not isinstance(reader, JsonlReader)
-    ctx = ChunkContext(table=table, display=file.name, problems=problems, warn=warn, pseudonymise=pseudo)
+    ctx = ChunkContext(
+        table=table,
+        display=file.name,
+        problems=problems,
+        warn=warn,
+        pseudonymise=pseudo,
+        utf8_checked=isinstance(reader, CsvReader),
+    )
     names_cache: dict[tuple[str, ...], list[str]] = {}
     rows = 0
     try:
@@ -554,7 +615,7 @@ def _stream_file(
             if not problems:
                 writer.write_table(staged)
             progress(reader.bytes_read(), f"{file.name}: {rows:,} rows")
-            if problems.full:
+            if problems.full or (stop is not None and stop.is_set()):
                 break
     except ExportError as e:
         problems.extend(e.problems)

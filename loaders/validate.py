@@ -217,6 +217,7 @@ class ChunkContext:
     warn: Callable[[str], None]
     pseudonymise: Callable[[pa.Array, str], pa.Array] | None = None
     warned: set[str] = field(default_factory=set)
+    utf8_checked: bool = False  # the reader already refused invalid UTF-8 in text columns (CSV)
 
     def warn_once(self, key: str, message: str) -> None:
         if key not in self.warned:
@@ -292,7 +293,7 @@ def stage_chunk(ctx: ChunkContext, data: pa.Table, rows: np.ndarray) -> pa.Table
     for name in data.column_names:
         raw = normalise.plain(data.column(name))
         if normalise.is_textual(raw.type):
-            bad_utf8 = normalise.invalid_utf8(raw)
+            bad_utf8 = np.zeros(0, dtype=bool) if ctx.utf8_checked else normalise.invalid_utf8(raw)
             if bad_utf8.any():
                 problems.add_mask(display, bad_utf8, rows, name, "value is not valid UTF-8")
                 return None
