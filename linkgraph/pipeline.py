@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,7 @@ def load(
         accounts = store.read_table("accounts", ["account_id"])
         intel = store.read_table("ip_intel")
         stage_root = staging_dir or _staging_root(store)
+        _remove_stale_staging(stage_root)
         batch = load_export(
             path,
             mapping,
@@ -71,13 +73,30 @@ def load(
             batch.cleanup()
 
 
-def _staging_root(store: Store) -> str | None:
-    """Stage next to an embedded store (same disk, room to spill); else the system temp dir."""
+def _staging_root(store: Store) -> str:
+    """Where a load stages its Parquet files.
+
+    Beside an embedded store (same disk, room to spill) in ``<db>.staging/``, which belongs to
+    that store alone; otherwise a per-user folder in the system temp dir.
+    """
     if store.backend == "duckdb":
-        parent = Path(store.location).parent
-        if os.access(parent, os.W_OK):
-            return str(parent)
-    return tempfile.gettempdir()
+        root = Path(f"{store.location}.staging")
+        try:
+            root.mkdir(exist_ok=True)
+            return str(root)
+        except OSError:
+            pass
+    root = Path(tempfile.gettempdir()) / f"linkgraph-staging-{os.getuid()}"
+    root.mkdir(mode=0o700, exist_ok=True)
+    return str(root)
+
+
+def _remove_stale_staging(root: str | os.PathLike[str]) -> None:
+    """Delete staging folders left by killed loads. Safe: the caller holds the write lock, so
+    no other load of this store is using the folder."""
+    for stale in Path(root).glob("linkgraph-load-*"):
+        log.info("removing %s, left by an interrupted load", stale)
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def detect(
