@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 from linkgraph.errors import ExportError, Problem
 
 MAX_PROBLEMS = 20
+MAX_CSV_BLOCK = 1 << 24  # bytes per CSV read block; see CsvReader.batches for why it is capped
 
 
 @dataclass
@@ -131,7 +132,11 @@ class CsvReader(Reader):
             invalid_rows += 1
             return "skip"
 
-        block = int(min(max(self.chunk_rows * 80, 4096), 1 << 27))
+        # pyarrow's streaming CSV reader reads up to 32 blocks ahead on a background thread
+        # (MakeBackgroundGenerator's default queue), whatever the consumer's pace: with 128 MB
+        # blocks that buffered ~2.5 GB of a large file (measured: bench/bench_large_file.py).
+        # 16 MB blocks cap the read-ahead at ~512 MB; a chunk is then up to ~200k rows.
+        block = int(min(max(self.chunk_rows * 80, 4096), MAX_CSV_BLOCK))
         names = [f"c{i}" for i in range(len(self.columns))]  # safe internal names, renamed below
         stream = self._open_stream()
         try:
