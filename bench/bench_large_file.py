@@ -122,6 +122,20 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
+def load_phase(db: Path, pid: int) -> str:
+    """Which step the load is in, from the files it leaves beside the store (no hooks needed)."""
+    if Path(f"{db}.tmp-{pid}").exists():
+        return "merging into the store copy"
+    staging = list(db.parent.glob("linkgraph-load-*"))
+    if not staging:
+        return "starting"
+    if any(staging[0].glob("*.parquet")):
+        return "building final tables (DuckDB)"
+    if (staging[0] / "_raw").exists():
+        return "streaming + validating"
+    return "starting"
+
+
 def run_load(export: Path, db: Path) -> dict[str, object]:
     """Run the CLI load as a child; sample its RSS; return seconds, peak RSS, samples, output."""
     started = time.perf_counter()
@@ -130,12 +144,16 @@ def run_load(export: Path, db: Path) -> dict[str, object]:
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     samples: list[tuple[float, int]] = []
+    phases: dict[str, int] = {}
     output: list[str] = []
     reader = threading.Thread(target=lambda: output.extend(proc.stdout or []), daemon=True)
     reader.start()
     peak_kb = 0
     while True:
-        samples.append((time.perf_counter() - started, rss_bytes(proc.pid)))
+        rss = rss_bytes(proc.pid)
+        samples.append((time.perf_counter() - started, rss))
+        phase = load_phase(db, proc.pid)
+        phases[phase] = max(phases.get(phase, 0), rss)
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             peak_kb = usage.ru_maxrss
@@ -146,6 +164,7 @@ def run_load(export: Path, db: Path) -> dict[str, object]:
     return {
         "seconds": time.perf_counter() - started,
         "peak_rss": peak_kb * 1024,
+        "phases": phases,
         "samples": samples,
         "returncode": proc.returncode,
         "output": "".join(output),
@@ -157,17 +176,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--size-gb", type=float, default=5.0, help="approximate export size (default 5)")
     ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()), help="where to write (needs ~3x)")
     ap.add_argument("--keep", action="store_true", help="keep the export and the store")
+    ap.add_argument("--export", type=Path, help="load this existing export (written with --keep) instead")
     args = ap.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="bench-large-", dir=args.dir))
-    export, db = work / "export", work / "store.duckdb"
+    export, db = args.export or work / "export", work / "store.duckdb"
     try:
-        accounts = max(int(args.size_gb * 1e9 / BYTES_PER_ACCOUNT), 1000)
-        t = time.perf_counter()
-        rows = write_export(export, accounts)
+        if args.export is None:
+            accounts = max(int(args.size_gb * 1e9 / BYTES_PER_ACCOUNT), 1000)
+            t = time.perf_counter()
+            rows = write_export(export, accounts)
+            print(f"wrote {rows['accounts']:,} accounts, {rows['ip_events']:,} ip_events "
+                  f"in {time.perf_counter() - t:.0f}s", flush=True)
+        else:
+            rows = {p.stem: sum(1 for _ in open(p, "rb")) - 1 for p in export.glob("*.csv")}
         size = sum(p.stat().st_size for p in export.iterdir())
-        print(f"wrote {size / 1e9:.2f} GB ({rows['accounts']:,} accounts, {rows['ip_events']:,} ip_events) "
-              f"in {time.perf_counter() - t:.0f}s", flush=True)
+        print(f"export {export}: {size / 1e9:.2f} GB", flush=True)
         result = run_load(export, db)
         if result["returncode"] != 0:
             print(result["output"])
@@ -179,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
               f"peak RSS {int(result['peak_rss']) / 2**20:,.0f} MiB "  # type: ignore[call-overload]
               f"(sampled max {max(r for _, r in samples) / 2**20:,.0f} MiB); RSS at "
               + ", ".join(f"{s:.0f}s {r / 2**20:,.0f} MiB" for s, r in quarters), flush=True)
+        phases = result["phases"]
+        assert isinstance(phases, dict)
+        print("max RSS by phase: " + "; ".join(f"{k} {v / 2**20:,.0f} MiB" for k, v in phases.items()))
         print(f"store file {db.stat().st_size / 1e9:.2f} GB", flush=True)
     finally:
         if not args.keep:
