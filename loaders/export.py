@@ -406,7 +406,7 @@ def load_export(
     known_intel: pa.Table | None = None,
     pseudonymise_key: bytes | None = None,
     progress: Progress | None = None,
-    chunk_rows: int = 1_000_000,
+    chunk_rows: int = 250_000,
 ) -> LoadBatch:
     """Read, validate and normalise an export directory into a staged ``LoadBatch``.
 
