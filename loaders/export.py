@@ -190,13 +190,6 @@ FINAL_SQL: dict[str, str] = {
     "paid_with": """
         SELECT account_id, payment_fingerprint, min(added_at) AS added_at
         FROM raw_payment_methods GROUP BY account_id, payment_fingerprint""",
-    "ip_addresses": """
-        SELECT d.ip, d.version, d.subnet,
-               coalesce(m.provider, d.row_provider) AS proxy_provider,
-               CASE WHEN m.provider IS NOT NULL THEN m.kind ELSE pk.kind END AS proxy_kind
-        FROM ip_distinct d
-        LEFT JOIN ip_match m ON m.ip = d.ip
-        LEFT JOIN provider_kind pk ON pk.provider = d.row_provider""",
     "subnets": """
         SELECT subnet, any_value(version) AS version FROM ip_distinct
         WHERE subnet IS NOT NULL GROUP BY subnet""",
@@ -357,20 +350,44 @@ class _Builder:
         progress("ip_addresses")
         networks = _networks(pq.read_table(self.staging / "ip_intel.parquet"), known_intel)
         con.register("networks", networks)
-        con.sql(PROVIDER_KIND_SQL).create("provider_kind")
+        provider_kind = con.sql(PROVIDER_KIND_SQL).to_arrow_table()
+        con.register("provider_kind", provider_kind)
         # intermediates live as Arrow tables: DuckDB would mark the columns of its own tables
         # NOT NULL from their statistics, and the staged files must keep the nullable schema
         ip_distinct = con.sql(IP_DISTINCT_SQL).to_arrow_table()
         con.register("ip_distinct", ip_distinct)
-        ip_match = normalise.longest_prefix_match(ip_distinct.select(["ip", "version", "ip_hi", "ip_lo"]), networks)
-        con.register("ip_match", ip_match)
-        ip_addr = con.sql(FINAL_SQL["ip_addresses"]).to_arrow_table()
+        ip_addr = _ip_addresses(ip_distinct, networks, provider_kind)
         con.register("ip_addr", ip_addr)
         counts["ip_addresses"] = self.write("ip_addresses", "SELECT * FROM ip_addr")
         for table in ("subnets", "in_subnet", "proxy_providers", "via_proxy"):
             progress(table)
             counts[table] = self.write(table, FINAL_SQL[table])
         return {t: counts[t] for t in schema.LOAD_TABLES}
+
+
+def _ip_addresses(ip_distinct: pa.Table, networks: pa.Table, provider_kind: pa.Table) -> pa.Table:
+    """``ip_addresses`` rows: the longest matching network's provider and kind, else the
+    provider the rows named (``row_provider``) with that provider's usual kind in the intel."""
+    d = ip_distinct.combine_chunks()
+    idx = normalise.longest_prefix_index(d.column("version"), d.column("ip_hi"), d.column("ip_lo"), networks)
+    take = pa.array(idx, pa.int64(), mask=idx < 0)  # null index -> null value
+    net_provider = normalise.plain(networks.column("provider")).take(take)
+    net_kind = normalise.plain(networks.column("kind")).take(take)
+    row_provider = normalise.plain(d.column("row_provider"))
+    pk = provider_kind.combine_chunks()
+    row_kind = normalise.plain(pk.column("kind")).take(
+        pc.index_in(row_provider, value_set=normalise.plain(pk.column("provider")))
+    )
+    matched = pc.is_valid(net_provider)
+    return pa.table(
+        {
+            "ip": d.column("ip"),
+            "version": d.column("version"),
+            "subnet": d.column("subnet"),
+            "proxy_provider": pc.coalesce(net_provider, row_provider),
+            "proxy_kind": pc.if_else(matched, net_kind, row_kind),
+        }
+    )
 
 
 def _string_array(values: pa.Array | pa.ChunkedArray | None) -> pa.Array:
