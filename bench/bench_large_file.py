@@ -126,7 +126,7 @@ def load_phase(db: Path, pid: int) -> str:
     """Which step the load is in, from the files it leaves beside the store (no hooks needed)."""
     if Path(f"{db}.tmp-{pid}").exists():
         return "merging into the store copy"
-    staging = list(db.parent.glob("linkgraph-load-*"))
+    staging = list(db.parent.glob("linkgraph-load-*")) + list(Path(f"{db}.staging").glob("linkgraph-load-*"))
     if not staging:
         return "starting"
     if any(staging[0].glob("*.parquet")):
