@@ -311,7 +311,7 @@ class _Builder:
         path = self.staging / f"{table}.parquet"
         rel = self.con.sql(sql, params=params or None)
         # identifiers only, from the schema allow-list
-        rel.project(", ".join(target.names)).write_parquet(str(path), compression="snappy")
+        rel.project(", ".join(target.names)).write_parquet(str(path), compression="uncompressed")
         written = pq.read_schema(path)
         if not written.remove_metadata().equals(target):
             # DuckDB marks columns it knows to be null-free as required (not null) when it
