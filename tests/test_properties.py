@@ -335,7 +335,7 @@ def test_loaded_accounts_are_exactly_the_exported_ones(
     assert report.counts["accounts"] == len(ids)
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.integers(2, 8), min_size=1, max_size=4), st.integers(0, 20))
 def test_cluster_export_references_only_loaded_accounts(
     tmp_path_factory: pytest.TempPathFactory, groups: list[int], singles: int
