@@ -144,6 +144,7 @@ ALL_ACCOUNTS_SQL = "SELECT account_id FROM raw_accounts UNION ALL SELECT account
 DUPLICATES_SQL = """
 SELECT account_id, list(_row ORDER BY _row)[1] AS first_row, list(_row ORDER BY _row)[2] AS second_row
 FROM raw_accounts
+WHERE account_id IN (SELECT account_id FROM raw_accounts GROUP BY account_id HAVING count(*) > 1)
 GROUP BY account_id
 HAVING count(*) > 1
 ORDER BY second_row
