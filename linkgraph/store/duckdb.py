@@ -252,7 +252,7 @@ class DuckDBStore:
             tmp = Path(f"{self.path}.tmp-{os.getpid()}")
             if self.path.exists():
                 shutil.copyfile(self.path, tmp)
-            con = duckdb.connect(str(tmp))
+            con = duckdb.connect(str(tmp), config=self._write_config())
             ok = False
             try:
                 _x(con, "BEGIN TRANSACTION")
@@ -285,6 +285,18 @@ class DuckDBStore:
                 os.fsync(dfd)
             finally:
                 os.close(dfd)
+
+    def _write_config(self) -> dict[str, str]:
+        """Bound a write's memory: DuckDB would otherwise take up to 80% of RAM for a big merge.
+
+        It spills what does not fit to ``<db>.staging/duckdb_tmp`` (same disk as the store).
+        ``LINKGRAPH_DUCKDB_MEMORY`` (e.g. ``4GB``) raises the limit on bigger machines.
+        """
+        spill = Path(f"{self.path}.staging") / "duckdb_tmp"
+        return {
+            "memory_limit": os.environ.get("LINKGRAPH_DUCKDB_MEMORY", "2GB"),
+            "temp_directory": str(spill),
+        }
 
     def close(self) -> None:
         with self._mutex:
