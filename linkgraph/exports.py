@@ -24,11 +24,13 @@ Formats:
 * ``graphml``: the selected clusters' account–identifier subgraphs (networkx
   ``write_graphml``) for Gephi/yEd.
 * ``stix``: a STIX 2.1 bundle (``stix2``): per cluster a ``grouping`` with the score and
-  evidence, referring to indicators for shared IP addresses, subnets and payment
-  fingerprints (``x-linkgraph-payment-fingerprint``), device fingerprints
-  (``x-linkgraph-device``), rare email domains, ``infrastructure`` objects for proxy
-  providers and ``user-account`` observables for the members. Ids are deterministic
-  (UUIDv5 over run id and content), so exporting the same run twice gives the same bundle.
+  evidence, referring to indicators for the shared IP addresses, payment fingerprints
+  (custom observable ``x-linkgraph-payment-fingerprint``), device fingerprints
+  (``x-linkgraph-device``) and non-webmail email domains (one indicator per cluster, type and
+  up to 500 values, ``[ipv4-addr:value IN (...)]``: the pattern parser costs ~1 ms per
+  indicator), ``infrastructure`` objects for proxy providers and ``user-account``
+  observables for the members. Ids are deterministic (UUIDv5 over run id and content), so
+  exporting the same run twice gives the same bundle.
 """
 
 from __future__ import annotations
@@ -367,6 +369,25 @@ def _quote(v: str) -> str:
     return v.replace("\\", "\\\\").replace("'", "\\'")
 
 
+_STIX_CHUNK = 500
+# id type -> the STIX object path its values are matched on (IPs and subnets: by address family)
+_STIX_PATHS = {
+    "payment": "x-linkgraph-payment-fingerprint:fingerprint",
+    "device": "x-linkgraph-device:device_id",
+    "email_domain": "email-addr:value",
+}
+
+
+def _stix_pattern(t: str, obj: str, values: list[str]) -> str:
+    """A STIX pattern matching any of ``values`` of identifier type ``t``."""
+    quoted = [f"'{_quote(v)}'" for v in values]
+    if t == "ip":
+        return f"[{obj}:value IN ({', '.join(quoted)})]"
+    if t == "email_domain":
+        return "[" + " OR ".join(f"{obj} LIKE '%@{_quote(v)}'" for v in values) + "]"
+    return f"[{obj} IN ({', '.join(quoted)})]"
+
+
 def _stix(store: Store, out: Any, **sel: Any) -> ExportReport:
     import stix2
 
@@ -401,41 +422,42 @@ def _stix(store: Store, out: Any, **sel: Any) -> ExportReport:
             objects[ua.id] = ua
             refs.append(ua.id)
         g = by_c_ident.get(cid)
+        values: dict[tuple[str, str], list[str]] = {}
         for r in ([] if g is None else g.to_dict("records")):
-            t, v, n = r["id_type"], str(r["identifier"]), int(r["members"])
-            desc = f"{t} shared by {n} members of linkgraph cluster {cid}"
+            t, v = r["id_type"], str(r["identifier"])
             if t == "proxy":
                 infra = stix2.Infrastructure(
                     id=sid("infrastructure", t, v), name=v, infrastructure_types=["anonymization"],
-                    description=desc, created_by_ref=producer.id, **common,
+                    description=f"proxy provider used by {int(r['members'])} members of linkgraph cluster {cid}",
+                    created_by_ref=producer.id, **common,
                 )
                 objects[infra.id] = infra
                 refs.append(infra.id)
                 continue
-            if t == "ip" or t == "subnet":
-                obj = "ipv6-addr" if ":" in v else "ipv4-addr"
-                op = "ISSUBSET" if t == "subnet" else "="
-                pattern = f"[{obj}:value {op} '{_quote(v)}']"
-            elif t == "payment":
-                pattern = f"[x-linkgraph-payment-fingerprint:fingerprint = '{_quote(v)}']"
-            elif t == "device":
-                pattern = f"[x-linkgraph-device:device_id = '{_quote(v)}']"
-            elif t == "email_domain":
-                pattern = f"[email-addr:value LIKE '%@{_quote(v)}']"
-            else:
-                continue  # organisations are context, not indicators
             if t in sco_of:
                 sco = sco_of[t](v)
                 objects[sco.id] = sco
                 refs.append(sco.id)
-            ind = stix2.Indicator(
-                id=sid("indicator", cid, t, v), name=f"{t} {v}", description=desc, pattern=pattern,
-                pattern_type="stix", valid_from=created, indicator_types=["malicious-activity"],
-                created_by_ref=producer.id, confidence=int(round(100 * float(row["score"]))), **common,
-                allow_custom=True,
-            )
-            objects[ind.id] = ind
-            refs.append(ind.id)
+            if t == "ip":
+                values.setdefault((t, "ipv6-addr" if ":" in v else "ipv4-addr"), []).append(v)
+            elif t in _STIX_PATHS:
+                values.setdefault((t, _STIX_PATHS[t]), []).append(v)
+            # subnets are covered by their IPs (and cost ~1 ms each to parse); organisations are
+            # context, not indicators
+        # one indicator per cluster, identifier type and chunk of values: the pattern parser
+        # costs ~1 ms per indicator, so thousands of one-value indicators would take minutes
+        for (t, obj), vals in values.items():
+            for chunk_no, start in enumerate(range(0, len(vals), _STIX_CHUNK)):
+                chunk = vals[start : start + _STIX_CHUNK]
+                ind = stix2.Indicator(
+                    id=sid("indicator", cid, t, obj, chunk_no), name=f"linkgraph cluster {cid}: shared {t}",
+                    description=f"{len(chunk)} {t} value(s) shared by members of linkgraph cluster {cid}",
+                    pattern=_stix_pattern(t, obj, chunk), pattern_type="stix", valid_from=created,
+                    indicator_types=["malicious-activity"], created_by_ref=producer.id,
+                    confidence=int(round(100 * float(row["score"]))), allow_custom=True, **common,
+                )
+                objects[ind.id] = ind
+                refs.append(ind.id)
         grouping = stix2.Grouping(
             id=sid("grouping", cid), name=f"linkgraph cluster {cid}", context="suspicious-activity",
             description=row["evidence"], object_refs=refs or [producer.id], created_by_ref=producer.id,
@@ -448,7 +470,9 @@ def _stix(store: Store, out: Any, **sel: Any) -> ExportReport:
     bundle = stix2.Bundle(
         list(objects.values()), id=sid("bundle", ",".join(ids)), allow_custom=True
     )
-    path = _emit(out, bundle.serialize(pretty=True) + "\n")
+    # stix2's pretty=True orders properties with a search that is quadratic in the bundle size;
+    # indent the compact serialisation instead (same JSON, same key order)
+    path = _emit(out, json.dumps(json.loads(bundle.serialize()), indent=1, ensure_ascii=False) + "\n")
     return ExportReport("stix", rid, len(clusters), n_acc, skipped, objects=len(objects), path=path)
 
 

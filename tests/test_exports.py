@@ -103,8 +103,12 @@ def test_stix_bundle_parses_and_is_deterministic(world: Any) -> None:
     assert grouping["x_linkgraph_run_id"] == run.run_id
     assert grouping["x_linkgraph_score"] >= scoring.DEFAULT_THRESHOLD
     patterns = {i["pattern"] for i in by_type["indicator"]}
-    assert "[ipv4-addr:value = '45.1.0.1']" in patterns
-    assert "[x-linkgraph-payment-fingerprint:fingerprint = 'pp0']" in patterns
+    ip_pattern = next(p for p in patterns if p.startswith("[ipv4-addr:value IN ("))
+    assert all(f"'45.1.0.{k}'" in ip_pattern for k in range(10))
+    pay = next(p for p in patterns if p.startswith("[x-linkgraph-payment-fingerprint:fingerprint IN ("))
+    assert all(f"'pp{k}'" in pay for k in range(5))
+    fps = {o["fingerprint"] for o in by_type["x-linkgraph-payment-fingerprint"]}
+    assert fps == {f"pp{k}" for k in range(5)}
     assert [i["name"] for i in by_type["infrastructure"]] == ["ResiProxy"]
     assert len(by_type["user-account"]) == 30
     refs = set(grouping["object_refs"])
