@@ -208,7 +208,7 @@ def _previous(store: Store) -> tuple[pd.DataFrame, pd.DataFrame, int]:
 
 
 def build_result(
-    tables: Mapping[str, pa.Table],
+    tables: Mapping[str, pa.Table] | linking.Inputs,
     settings: DetectSettings,
     previous: tuple[pd.DataFrame, pd.DataFrame, int] | None = None,
     progress: Progress | None = None,
@@ -233,7 +233,9 @@ def build_result(
         return now
 
     t = time.perf_counter()
-    links = links if links is not None else linking.link_accounts(tables, settings)
+    inputs = tables if isinstance(tables, linking.Inputs) else linking.prepare_inputs(tables)
+    tables = inputs.tables
+    links = links if links is not None else linking.link_accounts(inputs, settings)
     t = tick("link", t)
     parts = dict(partitions) if partitions is not None else communities.partitions(links, settings)
     t = tick("communities", t)
@@ -344,19 +346,22 @@ def detect(store: Store, settings: DetectSettings | None = None, *, progress: Pr
     read_s = time.perf_counter() - t
     if tables["accounts"].num_rows == 0:
         raise ConfigError("the store holds no accounts: load an export first (linkgraph load DIR)")
+    # code the strings once and let the wide tables go (the coded inputs keep what is needed)
+    inputs = linking.prepare_inputs(tables)
+    del tables
     partitions = None
     links = None
     if settings.engine == "gds":
         gds = getattr(store, "gds_leiden", None)
         if gds is None:
             raise ConfigError("engine 'gds' needs the Neo4j backend with the Graph Data Science plugin")
-        links = linking.link_accounts(tables, settings)
+        links = linking.link_accounts(inputs, settings)
         raw = np.asarray(gds(links, settings), dtype=np.int64)
         partitions = {
             "leiden": communities.Partition("leiden", communities._relabel(raw, settings.min_size), {"engine": "gds"}),
             "strong_components": communities.strong_components(links, settings),
         }
-    result = build_result(tables, settings, _previous(store), progress, partitions, links)
+    result = build_result(inputs, settings, _previous(store), progress, partitions, links)
     result.stats["seconds"]["read"] = round(read_s, 3)
     record = store.save_run(result)
     log.info(

@@ -59,7 +59,7 @@ WEBMAIL_DOMAINS = frozenset(
         "yandex.com", "qq.com", "163.com", "126.com", "naver.com", "zoho.com", "fastmail.com",
     }
 )
-_PAIR_CHUNK = 4_000_000  # pairs generated per step: bounds peak memory (~100 MB per chunk)
+_PAIR_CHUNK = 2_000_000  # pairs generated per step: bounds peak memory (~150 MB per chunk)
 _US_PER_DAY = 86_400e6
 
 
@@ -180,6 +180,8 @@ ACCOUNT_TABLES = ("paid_with", "used_device", "used_ip", "email_at", "member_of"
 class Inputs:
     """Load tables with their strings turned into integer codes once, for linking and scoring.
 
+    ``tables`` keeps only the columns still needed after coding (``_KEEP_COLUMNS``).
+
     ``acc[table]`` is the account index of every row (-1: unknown account). ``used_ip`` rows
     carry ``ip_code`` into ``ip_names``; per IP code: ``ip_subnet`` / ``ip_provider`` (codes
     into ``subnet_names`` / ``provider_names``, -1 none) and ``ip_kind`` (text, null none).
@@ -201,6 +203,8 @@ class Inputs:
     ip_kind: pa.Array  # per ip code
     ua_code: np.ndarray
     ua_names: pa.Array
+    usage_cat: np.ndarray  # usage row -> category code (lower-case; null -> "other")
+    category_names: pa.Array
 
     def table(self, name: str) -> pa.Table | None:
         t = self.tables.get(name)
@@ -284,8 +288,11 @@ def prepare_inputs(tables: Mapping[str, pa.Table]) -> Inputs:
             ua_code, ua_names = _encode(_col(used, "user_agent"))
         else:
             ua_code = np.full(used.num_rows, -1)
+    usage_cat, category_names = np.zeros(0, np.int64), empty
+    if (us := table("usage")) is not None:
+        usage_cat, category_names = _encode(pc.utf8_lower(pc.fill_null(_col(us, "category"), "other")))
     return Inputs(
-        tables=tables,
+        tables=_slim(tables),
         account_ids=account_ids,
         created=created,
         acc=acc,
@@ -299,7 +306,34 @@ def prepare_inputs(tables: Mapping[str, pa.Table]) -> Inputs:
         ip_kind=ip_kind,
         ua_code=ua_code,
         ua_names=ua_names,
+        usage_cat=usage_cat,
+        category_names=category_names,
     )
+
+
+# Columns still needed once the strings above are coded (None: the whole table). Dropping the
+# rest (account ids, IPs, user agents: ~1 GB at 1M accounts) keeps peak memory down.
+_KEEP_COLUMNS: dict[str, tuple[str, ...] | None] = {
+    "accounts": ("account_id", "created_at", "email_local", "org_verified"),
+    "paid_with": ("payment_fingerprint",),
+    "payment_methods": None,
+    "used_ip": ("first_seen", "last_seen", "request_count"),
+    "used_device": ("device_id", "first_seen", "last_seen"),
+    "email_at": ("domain",),
+    "email_domains": None,
+    "member_of": ("org_id",),
+    "usage": ("requests", "flagged_jailbreak"),
+}
+
+
+def _slim(tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
+    out: dict[str, pa.Table] = {}
+    for name, keep in _KEEP_COLUMNS.items():
+        t = tables.get(name)
+        if t is None:
+            continue
+        out[name] = t if keep is None else t.select([c for c in keep if c in t.column_names])
+    return out
 
 
 def _incidence(

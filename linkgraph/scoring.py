@@ -230,7 +230,7 @@ def account_signals(tables: Mapping[str, pa.Table], links: Links) -> AccountSign
         ok = usage_acc >= 0
         usage_req = _float(_col(us, "requests"))
         requests = np.bincount(usage_acc[ok], weights=usage_req[ok], minlength=n)
-        usage_cat, category_names = _encode(pc.utf8_lower(pc.fill_null(_col(us, "category"), "other")))
+        usage_cat, category_names = inp.usage_cat, inp.category_names
         front = _bool(pc.is_in(category_names, value_set=pa.array(FRONTIER_CATEGORIES)))
         sel = ok & _per_row(front, usage_cat)
         frontier = np.bincount(usage_acc[sel], weights=usage_req[sel], minlength=n)
