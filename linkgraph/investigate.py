@@ -131,3 +131,30 @@ def bind(name: str, params: dict[str, Any]) -> dict[str, Any]:
     if "max_hops" in out and not (1 <= out["max_hops"] <= 12):
         raise QueryError("max_hops must be between 1 and 12")
     return out
+
+
+_INT_COLUMNS = frozenset({"payment_methods", "ips", "devices", "hop", "step", "size", "accounts_on_provider",
+                          "shared_with", "requests", "tokens", "flagged_jailbreak"})
+_FLOAT_COLUMNS = frozenset({"score", "cluster_score"})
+_TIME_COLUMNS = frozenset({"created_at", "added_at"})
+
+
+def conform(name: str, df: Any) -> Any:
+    """Give a query result the same columns and dtypes on every backend.
+
+    Drivers differ (DuckDB returns dates as timestamps, FalkorDB sums as floats); callers and
+    the parity tests get nullable integers, floats, UTC timestamps and plain dates everywhere.
+    """
+    import pandas as pd
+
+    df = df[list(QUERIES[name].columns)].reset_index(drop=True)
+    for col in df.columns:
+        if col in _INT_COLUMNS:
+            df[col] = pd.to_numeric(df[col]).round().astype("Int64")
+        elif col in _FLOAT_COLUMNS:
+            df[col] = pd.to_numeric(df[col]).astype("float64")
+        elif col in _TIME_COLUMNS:
+            df[col] = pd.to_datetime(df[col], utc=True)
+        elif col == "day":
+            df[col] = pd.to_datetime(df[col]).dt.date
+    return df

@@ -22,7 +22,6 @@ import math
 import os
 import re
 import stat
-import time
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -342,21 +341,10 @@ def signup_timeline(members: pd.DataFrame) -> pd.DataFrame:
 def daily_traffic(store: Store, cluster_id: str, member_ids: Sequence[str]) -> pd.DataFrame:
     """Requests per day and category for the cluster's members: ``day, category, requests``.
 
-    Uses the ``cluster_usage`` investigator query when the store offers it; until then it reads
-    the usage table's four needed columns and filters to the members (fast on demo-sized stores,
-    ~seconds at 1M accounts; see bench/bench_app.py).
+    One ``cluster_usage`` investigator query (aggregated in the store, either backend).
     """
     cols = ["day", "category", "requests"]
-    if "cluster_usage" in QUERIES:
-        df = store.query("cluster_usage", {"cluster_id": cluster_id})
-    else:
-        if not member_ids:
-            return pd.DataFrame(columns=cols)
-        usage = store.read_table("usage", ["account_id", "day", "category", "requests"])
-        if usage.num_rows == 0:
-            return pd.DataFrame(columns=cols)
-        usage = usage.filter(pc.is_in(usage.column("account_id"), value_set=pa.array(list(member_ids), pa.string())))
-        df = usage.to_pandas()
+    df = store.query("cluster_usage", {"cluster_id": cluster_id, "limit": 100_000})
     if df.empty:
         return pd.DataFrame(columns=cols)
     df["category"] = df["category"].fillna("other")
@@ -411,30 +399,16 @@ def sample_members(member_ids: Sequence[str], k: int) -> list[str]:
     return [ids[int(i * step)] for i in range(k)]
 
 
-def cluster_edges(store: Store, cluster_id: str, member_ids: Sequence[str], max_accounts: int = 60,
-                  budget_s: float = 1.0) -> ClusterEdges:
+def cluster_edges(store: Store, cluster_id: str, member_ids: Sequence[str], max_accounts: int = 60) -> ClusterEdges:
     """Account -> identifier pairs for the cluster graph, bounded by ``max_accounts``.
 
-    With a ``cluster_graph`` investigator query, one call. Without it, one ``neighbourhood``
-    query (depth 1) per sampled member, stopping once ``budget_s`` seconds are spent (at least
-    one account): ~25 ms a query on a demo store, ~1 s on a 1M-account store, where the graph
-    then shows only a few accounts until ``cluster_graph`` exists.
+    One ``cluster_graph`` query (all members' identifiers, on either backend), then a sample of
+    members so the drawn graph stays readable and the page fast.
     """
     sample = sample_members(member_ids, max_accounts)
-    if "cluster_graph" in QUERIES:
-        pairs = store.query("cluster_graph", {"cluster_id": cluster_id, "limit": 20_000})
-        pairs = pairs[pairs["account_id"].isin(sample)][PAIR_COLUMNS]
-        return ClusterEdges(pairs=pairs.reset_index(drop=True), members=len(member_ids), sampled=len(sample))
-    frames = []
-    start = time.perf_counter()
-    for a in sample:
-        frames.append(neighbourhood_pairs(store.query("neighbourhood", {"account_id": a, "depth": 1, "limit": 500})))
-        if time.perf_counter() - start > budget_s:
-            log.info("cluster graph of %s: time budget spent after %d of %d accounts", cluster_id, len(frames),
-                     len(sample))
-            break
-    pairs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PAIR_COLUMNS)
-    return ClusterEdges(pairs=pairs.reset_index(drop=True), members=len(member_ids), sampled=len(frames))
+    pairs = store.query("cluster_graph", {"cluster_id": cluster_id, "limit": 100_000})
+    pairs = pairs[pairs["account_id"].isin(sample)][PAIR_COLUMNS]
+    return ClusterEdges(pairs=pairs.reset_index(drop=True), members=len(member_ids), sampled=len(sample))
 
 
 @dataclass(frozen=True)

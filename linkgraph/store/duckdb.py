@@ -48,7 +48,7 @@ import pyarrow as pa
 
 from linkgraph import schema
 from linkgraph.errors import QueryError, StoreBusyError, StoreError, StoreNotFoundError
-from linkgraph.investigate import QUERIES, bind
+from linkgraph.investigate import bind, conform
 from linkgraph.model import (
     RESULT_TABLES,
     Decision,
@@ -471,7 +471,7 @@ class DuckDBStore:
         handler = getattr(self, f"_q_{name}")
         with self._read() as con:
             df: pd.DataFrame = handler(con, **p)
-        return df[list(QUERIES[name].columns)].reset_index(drop=True)
+        return conform(name, df)
 
     _LATEST_MEMBERS = """
         latest AS (SELECT max(run_id) AS r FROM detection_runs),

@@ -50,7 +50,7 @@ import pyarrow.parquet as pq
 
 from linkgraph import schema
 from linkgraph.errors import ConfigError, QueryError, StoreBusyError, StoreError, StoreNotFoundError
-from linkgraph.investigate import QUERIES, bind
+from linkgraph.investigate import QUERIES, bind, conform
 from linkgraph.model import (
     RESULT_TABLES,
     Decision,
@@ -593,7 +593,7 @@ class Neo4jStore:
                 df[col] = pd.to_datetime(df[col].astype("Int64"), unit="us", utc=True)
         if "day" in df.columns:  # dates are stored as epoch days
             df["day"] = pd.to_datetime(df["day"].astype("Int64"), unit="D").dt.date
-        return df[list(spec.columns)].reset_index(drop=True)
+        return conform(name, df)
 
     def _shortest_path(self, a: str, b: str, max_hops: int) -> pd.DataFrame:
         cols = ["step", "label", "node", "rel"]
