@@ -248,8 +248,16 @@ def build_result(
     for view in communities.VIEWS:
         part = parts[view]
         labels = part.labels
-        k = part.n_clusters
         scored = scoring.score_clusters(labels, links, sig, tables)
+        if view == "leiden" and settings.merge_resolution > 0:
+            eligible = (scored["score"] >= settings.merge_min_score).to_numpy()
+            merged = communities.merge_fragments(links, labels, eligible, settings.merge_resolution, settings.seed)
+            n_before = part.n_clusters
+            if int(merged.max(initial=-1)) + 1 != n_before:
+                labels = merged
+                scored = scoring.score_clusters(labels, links, sig, tables)
+            part.stats["fragments_merged"] = n_before - (int(labels.max(initial=-1)) + 1)
+        k = int(labels.max(initial=-1)) + 1
         members_idx = np.flatnonzero(labels >= 0)
         new_members = pd.DataFrame(
             {"label": labels[members_idx], "account_id": links.account_ids.take(pa.array(members_idx)).to_pylist()}

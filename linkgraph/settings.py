@@ -65,6 +65,10 @@ class DetectSettings:
     seed: int = 42
     min_size: int = 3
     strong_threshold: float = 0.5  # link weight for the strong_components view
+    # fragments: suspicious leiden clusters (score >= merge_min_score) whose link density
+    # between them beats merge_resolution are one operation and are merged (0 disables)
+    merge_resolution: float = 0.002
+    merge_min_score: float = 0.5
     # stable ids
     id_jaccard: float = 0.5
     # scoring
@@ -88,6 +92,8 @@ class DetectSettings:
             raise ConfigError(f"damping must be one of {DAMPINGS}, not {self.damping!r}")
         if self.engine not in ENGINES:
             raise ConfigError(f"engine must be one of {ENGINES}, not {self.engine!r}")
+        if self.merge_resolution < 0 or not 0 <= self.merge_min_score <= 1:
+            raise ConfigError("merge_resolution must be >= 0 and merge_min_score in [0, 1]")
         if not self.resolution > 0:
             raise ConfigError("resolution must be > 0")
         if self.min_pair_weight < 0 or self.min_link_weight < 0:

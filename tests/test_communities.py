@@ -97,3 +97,18 @@ def test_internal_links() -> None:
     links = make_links(4, [(0, 1, 1.0), (1, 2, 1.0), (2, 3, 1.0)])
     labels = np.array([0, 0, 1, 1])
     assert communities.internal_links(links, labels).tolist() == [0, 2]
+
+
+def test_merge_fragments_joins_only_eligible_clusters_linked_densely_enough() -> None:
+    # clusters 0 (0-9) and 1 (10-19) are linked 4 x 0.5 = 2.0 (density 0.02); cluster 2
+    # (20-29) hangs on 0 by one faint link (density 0.0002)
+    edges = [(i, j, 1.0) for g in (range(10), range(10, 20), range(20, 30)) for i in g for j in g if i < j]
+    edges += [(0, 10, 0.5), (1, 11, 0.5), (2, 12, 0.5), (3, 13, 0.5), (5, 25, 0.02)]
+    links = make_links(30, edges)
+    labels = np.repeat([0, 1, 2], 10)
+    merged = communities.merge_fragments(links, labels, np.array([True, True, True]), resolution=0.002)
+    assert len(set(merged[:20])) == 1 and merged[20] != merged[0]
+    # ineligible clusters are left alone
+    kept = communities.merge_fragments(links, labels, np.array([True, False, True]), resolution=0.002)
+    assert len({kept[0], kept[10], kept[20]}) == 3
+    assert communities.merge_fragments(links, labels, np.ones(3, bool), resolution=0.0) is labels
