@@ -344,7 +344,8 @@ def detect(store: Store, settings: DetectSettings | None = None, *, progress: Pr
     """Run detection over everything in ``store`` and save the run; returns its record.
 
     The caller holds the write lock (``linkgraph.pipeline.detect``). ``engine="gds"`` needs a
-    store that offers ``gds_leiden`` (the Neo4j backend with the GDS plugin); the in-process
+    store that offers ``gds_communities(links, resolution, seed)`` (the Neo4j backend with the GDS
+    plugin, whose Leiden optimises modularity with ``gamma = resolution``); the in-process
     igraph engine works with every store.
     """
     settings = settings or DetectSettings()
@@ -360,11 +361,20 @@ def detect(store: Store, settings: DetectSettings | None = None, *, progress: Pr
     partitions = None
     links = None
     if settings.engine == "gds":
-        gds = getattr(store, "gds_leiden", None)
+        gds = getattr(store, "gds_communities", None)
         if gds is None:
             raise ConfigError("engine 'gds' needs the Neo4j backend with the Graph Data Science plugin")
         links = linking.link_accounts(inputs, settings)
-        raw = np.asarray(gds(links, settings), dtype=np.int64)
+        ids = links.account_ids
+        found = gds(
+            pa.table({"a": ids.take(pa.array(links.a)), "b": ids.take(pa.array(links.b)), "weight": links.weight}),
+            settings.resolution,
+            settings.seed,
+        )
+        raw = np.full(links.n_accounts, -1, dtype=np.int64)
+        pos = linking._lookup(found.column("account_id"), ids)
+        ok = pos >= 0
+        raw[pos[ok]] = np.asarray(found.column("community").to_numpy(zero_copy_only=False))[ok]
         partitions = {
             "leiden": communities.Partition("leiden", communities._relabel(raw, settings.min_size), {"engine": "gds"}),
             "strong_components": communities.strong_components(links, settings),
@@ -372,6 +382,8 @@ def detect(store: Store, settings: DetectSettings | None = None, *, progress: Pr
     result = build_result(inputs, settings, _previous(store), progress, partitions, links)
     result.stats["seconds"]["read"] = round(read_s, 3)
     record = store.save_run(result)
+    if progress is not None:
+        progress(5, 5, "saved")
     log.info(
         "detection run %s: %s clusters, %s flagged, %.1fs",
         record.run_id,

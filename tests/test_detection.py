@@ -216,3 +216,16 @@ def test_detect_on_empty_store_is_a_user_error(tmp_path: Path) -> None:
     s = DuckDBStore(tmp_path / "empty.duckdb")
     with pytest.raises(ConfigError, match="no accounts"):
         detect(s)
+
+
+def test_gds_engine_needs_neo4j_and_progress_is_reported(tmp_path: Path) -> None:
+    s = DuckDBStore(tmp_path / "p.duckdb")
+    s.apply_load(stage(tmp_path, world_tables(), "world"))
+    with pytest.raises(ConfigError, match="gds"):
+        detect(s, DetectSettings(engine="gds"))
+    seen: list[tuple[int, int, str]] = []
+    with s.write_lock():
+        detect(s, progress=lambda done, total, what: seen.append((done, total, what)))
+    assert [d for d, _, _ in seen] == sorted(d for d, _, _ in seen)
+    assert seen[-1][:2] == (5, 5)
+    s.close()
