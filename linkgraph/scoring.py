@@ -187,7 +187,7 @@ def account_signals(tables: Mapping[str, pa.Table], links: Links) -> AccountSign
     automation = np.zeros(n, bool)
     non_browser = np.zeros(n, bool)
     has_ua = np.zeros(n, bool)
-    ip_requests = np.zeros(n)
+    ip_requests: np.ndarray = np.zeros(n)
     residential = np.zeros(n)
     hosting = np.zeros(n)
     vpn = np.zeros(n)
@@ -222,9 +222,9 @@ def account_signals(tables: Mapping[str, pa.Table], links: Links) -> AccountSign
     browser_only = has_ua & ~non_browser
 
     # usage
-    requests = np.zeros(n)
-    frontier = np.zeros(n)
-    jailbreak = np.zeros(n)
+    requests: np.ndarray = np.zeros(n)
+    frontier: np.ndarray = np.zeros(n)
+    jailbreak: np.ndarray = np.zeros(n)
     usage_acc = inp.acc["usage"]
     usage_req = np.zeros(0)
     usage_cat = np.zeros(0, np.int64)
