@@ -312,6 +312,7 @@ def test_investigator_queries(loaded: Neo4jStore) -> None:
     for name, spec_cols in ((n, s.columns) for n, s in __import__("linkgraph.investigate").investigate.QUERIES.items()):
         assert name  # every query answers with its declared columns, even when empty
         params = {"search": {"term": "zzz"}, "account": {"account_id": "zzz"}, "cluster_members": {"cluster_id": "z"},
+                  "cluster_graph": {"cluster_id": "z"}, "cluster_usage": {"cluster_id": "z"},
                   "neighbourhood": {"account_id": "zzz"}, "shortest_path": {"a": "a1", "b": "a1"},
                   "clusters_by_provider": {"provider": "z"}, "accounts_by_payment": {"payment_fingerprint": "z"},
                   "new_accounts_near_cluster": {"cluster_id": "z", "since": "2020-01-01"}}[name]
