@@ -521,6 +521,8 @@ def _pct(s: pd.Series) -> pd.Series:
 
 def evidence_phrases(f: pd.DataFrame) -> pd.DataFrame:
     """Per cluster and WEIGHTS key, the phrase that explains that feature (vectorised)."""
+    if f.empty:  # no clusters: string arithmetic on empty float columns would fail
+        return pd.DataFrame(index=f.index, columns=list(WEIGHTS), dtype=object)
     p = pd.DataFrame(index=f.index)
     sm = f["shared_payment_methods"].astype(np.int64)
     p["shared_payment"] = np.where(
