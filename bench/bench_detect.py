@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -123,11 +124,13 @@ def main() -> None:
     db = args.work / f"bench-{os.getpid()}.duckdb"
     try:
         out = subprocess.run(
-            [sys.executable, __file__, "--child", str(export_dir), str(db)], check=True, capture_output=True, text=True
+            [sys.executable, __file__, "--child", str(export_dir), str(db)], capture_output=True, text=True
         )
+        if out.returncode:
+            sys.exit(f"the pipeline run failed:\n{out.stderr[-4000:]}")
     finally:
         for p in args.work.glob(f"bench-{os.getpid()}.duckdb*"):
-            p.unlink()
+            shutil.rmtree(p) if p.is_dir() else p.unlink()
     res = json.loads(out.stdout.strip().splitlines()[-1])
     t = res["times"]
     total = t["load"] + t["detect"] + t["export"]

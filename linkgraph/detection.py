@@ -191,6 +191,34 @@ def _links_table(links: linking.Links, labels: np.ndarray, ids: np.ndarray) -> p
     )
 
 
+def _rescore_merged(
+    old: np.ndarray,
+    new: np.ndarray,
+    scored: pd.DataFrame,
+    links: linking.Links,
+    sig: scoring.AccountSignals,
+    tables: Mapping[str, pa.Table],
+) -> pd.DataFrame:
+    """Scores for the labels after ``merge_fragments``: clusters that did not change keep their
+    row, merged ones are scored again (only they pay for evidence and JSON)."""
+    k_new = int(new.max(initial=-1)) + 1
+    members = np.flatnonzero(new >= 0)
+    # old label of one member of each new cluster, and how many old clusters went into it
+    pairs = np.unique(np.stack([new[members], old[members]], axis=1), axis=0)
+    parts = np.bincount(pairs[:, 0], minlength=k_new)
+    some_old = np.zeros(k_new, dtype=np.int64)
+    some_old[pairs[:, 0]] = pairs[:, 1]
+    changed = np.flatnonzero(parts > 1)
+    compact = np.full(k_new, -1, dtype=np.int64)
+    compact[changed] = np.arange(len(changed))
+    sub = np.where(new >= 0, compact[np.maximum(new, 0)], -1)
+    rescored = scoring.score_clusters(sub, links, sig, tables)
+    out = scored.iloc[some_old].reset_index(drop=True)
+    for col in out.columns:
+        out.loc[changed, col] = rescored[col].to_numpy()
+    return out
+
+
 def _previous(store: Store) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """Previous run's (clusters[cluster_id, view], members[cluster_id, account_id]) and the
     next fresh id number."""
@@ -254,8 +282,8 @@ def build_result(
             merged = communities.merge_fragments(links, labels, eligible, settings.merge_resolution, settings.seed)
             n_before = part.n_clusters
             if int(merged.max(initial=-1)) + 1 != n_before:
+                scored = _rescore_merged(labels, merged, scored, links, sig, tables)
                 labels = merged
-                scored = scoring.score_clusters(labels, links, sig, tables)
             part.stats["fragments_merged"] = n_before - (int(labels.max(initial=-1)) + 1)
         k = int(labels.max(initial=-1)) + 1
         members_idx = np.flatnonzero(labels >= 0)

@@ -134,6 +134,7 @@ class AccountSignals:
     usage_req: np.ndarray
     usage_cat: np.ndarray  # category code
     category_names: pa.Array
+    prepaid_method: np.ndarray  # per payment identifier code: prepaid/gift/virtual instrument
 
 
 def _bool(arr: pa.Array) -> np.ndarray:
@@ -240,6 +241,13 @@ def account_signals(tables: Mapping[str, pa.Table], links: Links) -> AccountSign
         if "flagged_jailbreak" in us.column_names:
             jb = _float(_col(us, "flagged_jailbreak"))
             jailbreak = np.bincount(usage_acc[ok], weights=jb[ok], minlength=n)
+    # payment instruments: prepaid or not, per payment identifier code (one lookup per run)
+    prepaid_method = np.zeros(0, bool)
+    pay = links.incidence.get("payment")
+    pm = inp.table("payment_methods")
+    if pay is not None and pm is not None and "method_type" in pm.column_names:
+        mt = _take(pc.fill_null(_col(pm, "method_type"), ""), _lookup(pay.names, _col(pm, "payment_fingerprint")))
+        prepaid_method = _bool(pc.match_substring_regex(pc.utf8_lower(mt), PREPAID_METHOD))
     return AccountSignals(
         created=created,
         verified=verified,
@@ -270,6 +278,7 @@ def account_signals(tables: Mapping[str, pa.Table], links: Links) -> AccountSign
         usage_req=usage_req,
         usage_cat=usage_cat,
         category_names=category_names,
+        prepaid_method=prepaid_method,
     )
 
 
@@ -403,11 +412,8 @@ def cluster_features(
         f["accounts_per_payment"] = np.bincount(cl, weights=with_pay[members].astype(float), minlength=k) / np.maximum(
             n_methods, 1
         )
-        pm = tables.get("payment_methods")
-        if pm is not None and pm.num_rows and len(uid):
-            names = pay.names.take(pa.array(uid))
-            mt = _take(pc.fill_null(_col(pm, "method_type"), ""), _lookup(names, _col(pm, "payment_fingerprint")))
-            prepaid = _bool(pc.match_substring_regex(pc.utf8_lower(mt), PREPAID_METHOD))
+        if len(sig.prepaid_method) and len(uid):
+            prepaid = sig.prepaid_method[uid]
             f["prepaid_share"] = np.bincount(ucl, weights=prepaid.astype(float), minlength=k) / np.maximum(n_methods, 1)
 
     # traffic through proxies
