@@ -13,6 +13,7 @@ dominates real exports, is parsed with a regex and integer arithmetic on whole a
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import socket
 from dataclasses import dataclass
@@ -293,11 +294,26 @@ def _ipv6_distinct(
             lo[i] = int.from_bytes(packed[12:], "big")
             subnet[i] = socket.inet_ntop(socket.AF_INET, packed[12:15] + b"\x00") + "/24"
             continue
-        text[i] = socket.inet_ntop(socket.AF_INET6, packed)
+        text[i] = _ipv6_text(packed)
         hi[i] = int.from_bytes(packed[:8], "big")
         lo[i] = int.from_bytes(packed[8:], "big")
-        subnet[i] = socket.inet_ntop(socket.AF_INET6, packed[:6] + b"\x00" * 10) + "/48"
+        subnet[i] = _ipv6_text(packed[:6] + b"\x00" * 10) + "/48"
     return ok, text, version, hi, lo, subnet
+
+
+_IPV4_COMPATIBLE = bytes(12)
+
+
+def _ipv6_text(packed: bytes) -> str:
+    """RFC 5952 text of a packed IPv6 address, as ``ipaddress`` writes it.
+
+    glibc's ``inet_ntop`` writes the deprecated IPv4-compatible block ``::/96`` in dotted form
+    (``::0.1.0.0``); the stores canonicalise search terms with ``ipaddress`` (``::1:0``), so the
+    rare addresses there go through ``ipaddress`` too.
+    """
+    if packed[:12] == _IPV4_COMPATIBLE:
+        return str(ipaddress.IPv6Address(packed))
+    return socket.inet_ntop(socket.AF_INET6, packed)
 
 
 def _parse_distinct_ips(values: pa.Array) -> ParsedIPs:
@@ -445,7 +461,7 @@ def _network_text(
     # networks are a small table: IPv6 text via the C formatter, one per row
     for i in np.flatnonzero(ok & (version == 6)):
         packed = int(hi[i]).to_bytes(8, "big") + int(lo[i]).to_bytes(8, "big")
-        out[i] = f"{socket.inet_ntop(socket.AF_INET6, packed)}/{int(plen[i])}"
+        out[i] = f"{_ipv6_text(packed)}/{int(plen[i])}"
     return pa.array(out, pa.string())
 
 
