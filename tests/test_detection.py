@@ -8,6 +8,7 @@ Generated data with truth is covered by ``test_detection_generated.py``.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from linkgraph import schema, scoring
+from linkgraph import exports, schema, scoring
 from linkgraph.detection import assign_ids, detect, format_id
 from linkgraph.errors import ConfigError
 from linkgraph.model import RESULT_TABLES, LoadBatch, SourceFile
@@ -228,4 +229,21 @@ def test_gds_engine_needs_neo4j_and_progress_is_reported(tmp_path: Path) -> None
         detect(s, progress=lambda done, total, what: seen.append((done, total, what)))
     assert [d for d, _, _ in seen] == sorted(d for d, _, _ in seen)
     assert seen[-1][:2] == (5, 5)
+    s.close()
+
+
+def test_a_store_without_shared_identifiers_gives_an_empty_run(tmp_path: Path) -> None:
+    s = DuckDBStore(tmp_path / "lonely.duckdb")
+    lonely = {k: tbl(k, v) for k, v in background(3).items() if k in ("accounts", "usage")}
+    s.apply_load(stage(tmp_path, lonely, "lonely"))
+    with s.write_lock():
+        run = detect(s)
+    assert run.stats["clusters"] == 0 and run.stats["links"] == 0
+    for name, cols in RESULT_TABLES.items():
+        t = s.read_result(name)
+        assert t.num_rows == 0 and t.column_names == list(cols)
+    buf = io.StringIO()
+    report = exports.write_export(s, "csv", buf)
+    assert report.accounts == 0 and buf.getvalue().startswith("cluster_id,account_id,cluster_score")
+    assert exports.top_campaigns(s).empty
     s.close()
