@@ -11,14 +11,17 @@ Why weighted, and how:
   medium; a /24 subnet, a proxy provider or a rare email domain is weak; webmail domains
   (gmail, outlook, ...) carry nothing. ``DetectSettings.base_weights`` holds the bases.
 * **Damped by popularity.** Every pair among the ``n`` accounts of an identifier receives
-  ``base * damping(n)``, ``damping = log2(3) / log2(1 + n)`` by default (1 for a pair), so
-  an IP behind a carrier NAT shared by hundreds of accounts says almost nothing about any
-  two of them. Identifiers shared by more than ``max_share`` accounts make no pairwise links
-  at all (they would make O(n²) meaningless edges); they stay as cluster-level evidence.
+  ``base * damping(n)``, ``damping = 2 / n`` by default (1 for a pair; ``log2(3) /
+  log2(1 + n)`` optionally), so an IP behind a carrier NAT shared by hundreds of accounts
+  says almost nothing about any two of them, and one identifier never ties an account to
+  the others with more than ``2 * base`` in total. Identifiers shared by more than
+  ``max_share`` accounts make no pairwise links at all (they would make O(n²) meaningless
+  edges); they stay as cluster-level evidence.
 * **Time.** For IPs, subnets, proxy providers and devices, the contribution is multiplied by
   ``floor + (1 - floor) * exp(-gap / tau)`` where ``gap`` is the number of days between the
   two accounts' ``[first_seen, last_seen]`` intervals (0 when they overlap or are within a
   day): the same IP on the same day is a much stronger hint than the same IP a year apart.
+  Email domains use the sign-up times the same way (a burst of sign-ups on one domain).
 
 Everything is vectorised with NumPy and SciPy sparse matrices: the pairs of each identifier
 are generated with ``repeat``/``arange`` index arithmetic (in chunks to bound memory) and

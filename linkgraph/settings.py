@@ -40,12 +40,20 @@ class DetectSettings:
     """Everything that shapes a detection run.
 
     Linking: an identifier shared by ``n`` accounts adds ``base[type] * damping(n) * time``
-    to the link of every pair of them. ``damping`` is ``log2(3) / log2(1 + n)`` ("log") or
-    ``(2 / n) ** alpha`` ("power"); both are 1 for a pair. ``time`` is 1 when the two
-    accounts used the identifier within ``time_tau_days`` of each other and decays towards
-    ``time_floor`` as the gap grows (IP, subnet, proxy and device intervals only).
-    Identifiers shared by more than ``max_share`` accounts (carrier NAT, big proxy pools,
-    webmail) make no pairwise links; they stay as cluster-level evidence.
+    to the link of every pair of them. ``damping`` is ``(2 / n) ** alpha`` ("power", the
+    default) or ``log2(3) / log2(1 + n)`` ("log"); both are 1 for a pair. With power damping
+    and ``alpha = 1`` one identifier can tie an account to the others sharing it with a total
+    weight of at most ``2 * base``, however popular it is, so a background user on a campaign's
+    disposable domain or proxy exit is not pulled into the campaign (log damping let ~3% of
+    flagged accounts be such bystanders at 20k accounts; power: < 0.1%). ``time`` is 1 when
+    the two accounts used the identifier within a day of each other and decays with
+    ``time_tau_days`` towards ``time_floor`` (IP, subnet, proxy and device intervals; sign-up
+    times for email domains). Identifiers shared by more than ``max_share`` accounts (carrier
+    NAT, big proxy pools, webmail) or whose pair weight is below ``min_pair_weight`` make no
+    pairwise links; they stay as cluster-level evidence. Summed links lighter than
+    ``min_link_weight`` (= the default resolution: under CPM such a link cannot bind two
+    accounts on its own) are dropped, which halves Leiden's work at 1M accounts at no cost in
+    measured quality.
     """
 
     # linking
@@ -55,7 +63,7 @@ class DetectSettings:
     alpha: float = 1.0
     max_share: int = 200
     min_pair_weight: float = 0.005  # identifiers whose pairs would get less make no links
-    min_link_weight: float = 0.02  # summed links lighter than this are dropped (see below)
+    min_link_weight: float = 0.02  # summed links lighter than this are dropped
     time_tau_days: float = 7.0
     time_floor: float = 0.2
     # communities
