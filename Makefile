@@ -25,6 +25,7 @@ test-deps: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test: test-deps lint
 	$(BIN)/pytest -q -ra

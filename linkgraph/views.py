@@ -517,7 +517,8 @@ def path_graph(path: pd.DataFrame) -> GraphElements:
     """A chain graph of a ``shortest_path`` result (account, identifier, account, ...)."""
     if path.empty:
         return GraphElements({"nodes": [], "edges": []}, 0, 0)
-    nodes, edges = [], []
+    nodes: list[dict[str, Any]] = []
+    edges: list[dict[str, Any]] = []
     prev: str | None = None
     prev_rel: str | None = None
     for row in path.sort_values("step").itertuples(index=False):

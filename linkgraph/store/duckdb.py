@@ -286,7 +286,7 @@ class DuckDBStore:
             finally:
                 os.close(dfd)
 
-    def _write_config(self) -> dict[str, str]:
+    def _write_config(self) -> dict[str, str | bool | int | float | list[str]]:
         """Bound a write's memory: DuckDB would otherwise take up to 80% of RAM for a big merge.
 
         It spills what does not fit to ``<db>.staging/duckdb_tmp`` (same disk as the store).
