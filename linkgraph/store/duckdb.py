@@ -58,6 +58,7 @@ from linkgraph.model import (
     RunRecord,
     SourceFile,
 )
+from linkgraph.paths import PATH_MAX_SHARE, PATH_TYPES, bfs_path
 from linkgraph.store.base import Progress
 
 log = logging.getLogger(__name__)
@@ -669,28 +670,11 @@ def _canonical_ip(text: str) -> str | None:
     return str(addr)
 
 
-# Identifiers that carry linking evidence for paths; shared-by-everyone hubs are skipped so a
-# path never runs through a carrier NAT or a webmail domain.
-_PATH_TYPES = ("payment", "device", "ip", "email_domain", "org")
-PATH_MAX_SHARE = 200
-
-
 def _bfs_path(con: duckdb.DuckDBPyConnection, a: str, b: str, max_hops: int) -> pd.DataFrame:
-    """Bidirectional breadth-first search over the account–identifier graph, one SQL per level.
-
-    Each level expands a frontier with one set-based query, so the cost is bounded by the
-    frontier sizes, not the graph size; identifiers shared by more than ``PATH_MAX_SHARE``
-    accounts are not traversed. ``max_hops`` counts account→identifier→account steps.
-    """
-    cols = ["step", "label", "node", "rel"]
+    """Shortest linking path (``linkgraph.paths.bfs_path``), one SQL statement per level."""
     for acc in (a, b):
-        if not con.execute("SELECT count(*) FROM accounts WHERE account_id = ?", [acc]).fetchall()[0][0]:  # type: ignore[index]
+        if not con.execute("SELECT count(*) FROM accounts WHERE account_id = ?", [acc]).fetchall()[0][0]:
             raise QueryError(f"no account {acc!r} in the store")
-    if a == b:
-        return pd.DataFrame([[0, "Account", a, None]], columns=cols)
-    # parent maps: account -> (identifier key, parent account); identifier key = (id_type, label, rel, value)
-    parents: list[dict[str, tuple[tuple[str, str, str, str], str] | None]] = [{a: None}, {b: None}]
-    frontiers = [[a], [b]]
     expand_sql = """WITH f AS (SELECT unnest($frontier::VARCHAR[]) AS account_id),
         ids AS (SELECT DISTINCT ai.account_id AS src, ai.id_type, ai.label, ai.rel, ai.identifier
                 FROM account_identifiers ai JOIN f USING (account_id) WHERE ai.id_type IN $types),
@@ -702,57 +686,14 @@ def _bfs_path(con: duckdb.DuckDBPyConnection, a: str, b: str, max_hops: int) -> 
         JOIN account_identifiers ai ON ai.id_type = ids.id_type AND ai.identifier = ids.identifier
         WHERE deg.n <= $maxshare AND ai.account_id <> ids.src
         ORDER BY ids.src, ids.id_type, ids.identifier, dst"""
-    meet: str | None = None
-    for _hop in range(max_hops):
-        side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
-        if not frontiers[side]:
-            break
-        rows = con.execute(
-            expand_sql,
-            {"frontier": frontiers[side], "types": list(_PATH_TYPES), "maxshare": PATH_MAX_SHARE},
-        ).fetchall()
-        nxt: list[str] = []
-        for src, id_type, label, rel, ident, dst in rows:
-            if dst in parents[side]:
-                continue
-            parents[side][dst] = ((id_type, label, rel, ident), src)
-            nxt.append(dst)
-            if dst in parents[1 - side]:
-                meet = dst
-                break
-        frontiers[side] = nxt
-        if meet:
-            break
-    if meet is None:
-        return pd.DataFrame(columns=cols)
+    keys = ("src", "id_type", "label", "rel", "identifier", "dst")
 
-    def chain(side: int, node: str) -> list[tuple[str, tuple[str, str, str, str] | None]]:
-        out: list[tuple[str, tuple[str, str, str, str] | None]] = []
-        cur: str | None = node
-        while cur is not None:
-            link = parents[side][cur]
-            out.append((cur, link[0] if link else None))
-            cur = link[1] if link else None
-        return out
+    def expand(frontier: list[str]) -> list[dict[str, Any]]:
+        rows = con.execute(expand_sql, {"frontier": frontier, "types": list(PATH_TYPES),
+                                        "maxshare": PATH_MAX_SHARE}).fetchall()
+        return [dict(zip(keys, r, strict=True)) for r in rows]
 
-    left = list(reversed(chain(0, meet)))  # a ... meet, each with the identifier that reached it
-    right = chain(1, meet)  # meet ... b
-    rows_out: list[list[Any]] = []
-    step = 0
-    for i, (acc, via) in enumerate(left):
-        if i > 0 and via is not None:
-            rows_out.append([step, via[1], via[3], via[2]])
-            step += 1
-        rows_out.append([step, "Account", acc, None])
-        step += 1
-    for j in range(len(right) - 1):
-        via = right[j][1]
-        if via is not None:
-            rows_out.append([step, via[1], via[3], via[2]])
-            step += 1
-        rows_out.append([step, "Account", right[j + 1][0], None])
-        step += 1
-    return pd.DataFrame(rows_out, columns=cols)
+    return bfs_path(expand, a, b, max_hops)
 
 
 def _x(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> None:

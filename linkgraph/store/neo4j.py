@@ -60,6 +60,7 @@ from linkgraph.model import (
     RunRecord,
     SourceFile,
 )
+from linkgraph.paths import PATH_MAX_SHARE, bfs_path
 from linkgraph.store import cypher
 from linkgraph.store.base import Progress
 
@@ -70,7 +71,6 @@ DEFAULT_BATCH_SIZE = 5_000
 # about 4 KiB, so on peers other than Neo4j each statement's parameters are kept under this
 # many bytes (estimated as JSON, which is larger than Bolt's PackStream encoding).
 PEER_MAX_PARAM_BYTES = 3_000
-PATH_MAX_SHARE = 200  # identifiers shared by more accounts are not traversed by path searches
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TS = pa.timestamp("us", tz="UTC")
 _TIME_COLUMNS = ("created_at", "added_at")  # investigator result columns holding timestamps
@@ -613,7 +613,7 @@ class Neo4jStore:
             rows.sort(key=lambda r: (r["src"], r["id_type"], r["identifier"], r["dst"]))
             return rows
 
-        return _bfs_path(expand, a, b, max_hops)
+        return bfs_path(expand, a, b, max_hops)
 
     # ------------------------------------------------------------------ in-database analytics
     def gds_communities(self, links: pa.Table, resolution: float, seed: int) -> pa.Table:
@@ -732,62 +732,3 @@ def _since_us(since: str) -> int:
     return int(ts.value // 1000)
 
 
-def _bfs_path(expand: Any, a: str, b: str, max_hops: int) -> pd.DataFrame:
-    """Bidirectional breadth-first search, one ``expand_accounts`` statement per level.
-
-    The same algorithm as the embedded store's, so both backends return the same path:
-    identifiers shared by more than ``PATH_MAX_SHARE`` accounts are not traversed, and
-    ``max_hops`` counts account→identifier→account steps.
-    """
-    cols = ["step", "label", "node", "rel"]
-    Link = tuple[tuple[str, str, str, str], str]
-    parents: list[dict[str, Link | None]] = [{a: None}, {b: None}]
-    frontiers = [[a], [b]]
-    meet: str | None = None
-    for _hop in range(max_hops):
-        side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
-        if not frontiers[side]:
-            break
-        nxt: list[str] = []
-        for r in expand(frontiers[side]):
-            dst = r["dst"]
-            if dst in parents[side]:
-                continue
-            parents[side][dst] = ((r["id_type"], r["label"], r["rel"], r["identifier"]), r["src"])
-            nxt.append(dst)
-            if dst in parents[1 - side]:
-                meet = dst
-                break
-        frontiers[side] = nxt
-        if meet:
-            break
-    if meet is None:
-        return pd.DataFrame(columns=cols)
-
-    def chain(side: int, node: str) -> list[tuple[str, tuple[str, str, str, str] | None]]:
-        out: list[tuple[str, tuple[str, str, str, str] | None]] = []
-        cur: str | None = node
-        while cur is not None:
-            link = parents[side][cur]
-            out.append((cur, link[0] if link else None))
-            cur = link[1] if link else None
-        return out
-
-    left = list(reversed(chain(0, meet)))
-    right = chain(1, meet)
-    rows_out: list[list[Any]] = []
-    step = 0
-    for i, (acc, via) in enumerate(left):
-        if i > 0 and via is not None:
-            rows_out.append([step, via[1], via[3], via[2]])
-            step += 1
-        rows_out.append([step, "Account", acc, None])
-        step += 1
-    for j in range(len(right) - 1):
-        via = right[j][1]
-        if via is not None:
-            rows_out.append([step, via[1], via[3], via[2]])
-            step += 1
-        rows_out.append([step, "Account", right[j + 1][0], None])
-        step += 1
-    return pd.DataFrame(rows_out, columns=cols)
