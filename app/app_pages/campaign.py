@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app import data, graph
+from app.decide import save_decision
 from linkgraph import schema, views
 
 st.title("Campaign detail")
@@ -56,14 +57,7 @@ with st.expander(f"Decision — currently **{row['status']}**", expanded=row["st
         note = st.text_area("Note (why)", key="campaign_note")
         submitted = st.form_submit_button("Record decision", type="primary")
     if submitted:
-        try:
-            views.record_decision(data.store(), cluster_id, decision, analyst, note)
-        except ValueError as e:
-            st.error(str(e))
-        else:
-            st.session_state["analyst"] = analyst.strip()
-            st.success(f"Recorded: {cluster_id} {decision}.")
-            st.rerun()
+        save_decision(cluster_id, decision, analyst, note, rerun=True)
     history = data.decisions(cluster_id)
     if history.empty:
         st.caption("No decisions on this campaign yet.")

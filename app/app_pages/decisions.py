@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app import data
-from linkgraph import schema, views
+from app.decide import save_decision
+from linkgraph import schema
 
 st.title("Decisions")
 status = data.status()
@@ -27,13 +28,7 @@ if ids:
         note = st.text_area("Note (why)", key="decisions_note")
         submitted = st.form_submit_button("Record decision", type="primary")
     if submitted:
-        try:
-            views.record_decision(data.store(), cluster_id, decision, analyst, note)
-        except ValueError as e:
-            st.error(str(e))
-        else:
-            st.session_state["analyst"] = analyst.strip()
-            st.success(f"Recorded: {cluster_id} {decision}. Dismissed campaigns never enter the enforcement export.")
+        save_decision(cluster_id, decision, analyst, note)
 
 st.subheader("Audit trail")
 trail = data.decisions()
