@@ -158,3 +158,16 @@ def conform(name: str, df: Any) -> Any:
         elif col == "day":
             df[col] = pd.to_datetime(df[col]).dt.date
     return df
+
+
+def canonical_ip(text: str) -> str | None:
+    """A search term as the loaders store IPs (IPv4-mapped IPv6 as IPv4), or None if not an IP."""
+    import ipaddress
+
+    try:
+        addr = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+        return str(addr.ipv4_mapped)
+    return str(addr)

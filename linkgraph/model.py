@@ -93,6 +93,19 @@ class LoadRecord:
     def files_json(self) -> str:
         return json.dumps([f.__dict__ for f in self.files])
 
+    @classmethod
+    def from_stored(cls, row: dict[str, Any], started_at: datetime, finished_at: datetime) -> LoadRecord:
+        """A record as a store keeps it: files and counts as JSON text (times converted by the store)."""
+        return cls(
+            load_id=row["load_id"],
+            fingerprint=row["fingerprint"],
+            source=row["source"],
+            started_at=started_at,
+            finished_at=finished_at,
+            files=[SourceFile(**f) for f in json.loads(row["files"] or "[]")],
+            counts=json.loads(row["counts"] or "{}"),
+        )
+
 
 @dataclass
 class DetectionResult:

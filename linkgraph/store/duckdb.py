@@ -30,7 +30,6 @@ import contextlib
 import errno
 import fcntl
 import glob
-import ipaddress
 import json
 import logging
 import os
@@ -48,7 +47,7 @@ import pyarrow as pa
 
 from linkgraph import schema
 from linkgraph.errors import QueryError, StoreBusyError, StoreError, StoreNotFoundError
-from linkgraph.investigate import bind, conform
+from linkgraph.investigate import bind, canonical_ip, conform
 from linkgraph.model import (
     RESULT_TABLES,
     Decision,
@@ -56,7 +55,6 @@ from linkgraph.model import (
     LoadBatch,
     LoadRecord,
     RunRecord,
-    SourceFile,
 )
 from linkgraph.paths import PATH_MAX_SHARE, PATH_TYPES, bfs_path
 from linkgraph.store.base import Progress
@@ -484,7 +482,7 @@ class DuckDBStore:
         term = term.strip()
         if not term:
             raise QueryError("search needs a non-empty term")
-        ip = _canonical_ip(term)
+        ip = canonical_ip(term)
         sql = f"""WITH {self._LATEST_MEMBERS},
         hits AS (
             SELECT account_id, 'account_id' AS matched_on, account_id AS matched_value, 0 AS rank
@@ -648,28 +646,6 @@ def _conform(table: pa.Table, target: pa.Schema, columns: list[str]) -> pa.Table
     return table.cast(pa.schema(fields))
 
 
-def _load_record(r: dict[str, Any]) -> LoadRecord:
-    return LoadRecord(
-        load_id=r["load_id"],
-        fingerprint=r["fingerprint"],
-        source=r["source"],
-        started_at=r["started_at"],
-        finished_at=r["finished_at"],
-        files=[SourceFile(**f) for f in json.loads(r["files"])],
-        counts=json.loads(r["counts"]),
-    )
-
-
-def _canonical_ip(text: str) -> str | None:
-    try:
-        addr = ipaddress.ip_address(text)
-    except ValueError:
-        return None
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
-        return str(addr.ipv4_mapped)
-    return str(addr)
-
-
 def _bfs_path(con: duckdb.DuckDBPyConnection, a: str, b: str, max_hops: int) -> pd.DataFrame:
     """Shortest linking path (``linkgraph.paths.bfs_path``), one SQL statement per level."""
     for acc in (a, b):
@@ -699,3 +675,7 @@ def _bfs_path(con: duckdb.DuckDBPyConnection, a: str, b: str, max_hops: int) -> 
 def _x(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> None:
     """Run a statement and drain its result (DuckDB 2 blocks a connection on unread results)."""
     con.execute(sql, params).fetchall() if params is not None else con.execute(sql).fetchall()
+
+
+def _load_record(r: dict[str, Any]) -> LoadRecord:
+    return LoadRecord.from_stored(r, r["started_at"], r["finished_at"])

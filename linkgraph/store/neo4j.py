@@ -31,7 +31,6 @@ indexes, a breadth-first path search driven from Python).
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import json
 import logging
 import os
@@ -50,7 +49,7 @@ import pyarrow.parquet as pq
 
 from linkgraph import schema
 from linkgraph.errors import ConfigError, QueryError, StoreBusyError, StoreError, StoreNotFoundError
-from linkgraph.investigate import QUERIES, bind, conform
+from linkgraph.investigate import QUERIES, bind, canonical_ip, conform
 from linkgraph.model import (
     RESULT_TABLES,
     Decision,
@@ -58,7 +57,6 @@ from linkgraph.model import (
     LoadBatch,
     LoadRecord,
     RunRecord,
-    SourceFile,
 )
 from linkgraph.paths import PATH_MAX_SHARE, bfs_path
 from linkgraph.store import cypher
@@ -584,7 +582,7 @@ class Neo4jStore:
                 term = str(args["term"]).strip()
                 if not term:
                     raise QueryError("search needs a non-empty term")
-                args.update(term=term, term_lower=term.lower(), ip=_canonical_ip(term) or term)
+                args.update(term=term, term_lower=term.lower(), ip=canonical_ip(term) or term)
             if name == "new_accounts_near_cluster":
                 args["since"] = _since_us(args["since"])
             df = pd.DataFrame(self._run(name, args), columns=list(spec.columns))
@@ -700,28 +698,6 @@ def _slices(table: pa.Table, size: int) -> Iterator[pa.Table]:
         yield table.slice(offset, size)
 
 
-def _load_record(r: dict[str, Any]) -> LoadRecord:
-    return LoadRecord(
-        load_id=r["load_id"],
-        fingerprint=r["fingerprint"],
-        source=r["source"],
-        started_at=_from_us(r["started_at"]) or _EPOCH,
-        finished_at=_from_us(r["finished_at"]) or _EPOCH,
-        files=[SourceFile(**f) for f in json.loads(r["files"] or "[]")],
-        counts=json.loads(r["counts"] or "{}"),
-    )
-
-
-def _canonical_ip(text: str) -> str | None:
-    try:
-        addr = ipaddress.ip_address(text)
-    except ValueError:
-        return None
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
-        return str(addr.ipv4_mapped)
-    return str(addr)
-
-
 def _since_us(since: str) -> int:
     try:
         ts = pd.Timestamp(since)
@@ -732,3 +708,7 @@ def _since_us(since: str) -> int:
     return int(ts.value // 1000)
 
 
+
+
+def _load_record(r: dict[str, Any]) -> LoadRecord:
+    return LoadRecord.from_stored(r, _from_us(r["started_at"]) or _EPOCH, _from_us(r["finished_at"]) or _EPOCH)
