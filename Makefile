@@ -25,7 +25,8 @@ test-deps: setup
 
 lint: setup
 	$(BIN)/ruff check .
-	$(BIN)/mypy
+	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/typecheck.py
 
 test: test-deps lint
 	$(BIN)/pytest -q -ra

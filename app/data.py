@@ -72,8 +72,9 @@ def _traffic(location: str, version: str, cluster_id: str, member_ids: tuple[str
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _edges(location: str, version: str, cluster_id: str, member_ids: tuple[str, ...],
-           max_accounts: int) -> views.ClusterEdges:
+def _edges(
+    location: str, version: str, cluster_id: str, member_ids: tuple[str, ...], max_accounts: int
+) -> views.ClusterEdges:
     return views.cluster_edges(_store(location), cluster_id, member_ids, max_accounts)
 
 
@@ -99,8 +100,9 @@ def _path(location: str, version: str, a: str, b: str) -> views.LinkPath | None:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _near(location: str, version: str, cluster_id: str, since: str) -> pd.DataFrame:
-    return _store(location).query("new_accounts_near_cluster", {"cluster_id": cluster_id, "since": since,
-                                                                "limit": 500})
+    return _store(location).query(
+        "new_accounts_near_cluster", {"cluster_id": cluster_id, "since": since, "limit": 500}
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

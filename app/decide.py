@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import streamlit as st
+from linkgraph.app import data
 
-from app import data
 from linkgraph import views
 
 

@@ -15,8 +15,14 @@ from st_link_analysis import EdgeStyle, NodeStyle, st_link_analysis
 from linkgraph import views
 
 ICONS = {
-    "Account": "person", "PaymentMethod": "credit_card", "Device": "laptop", "IPAddress": "router",
-    "Subnet": "dns", "ProxyProvider": "cloud", "EmailDomain": "alternate_email", "Organization": "business",
+    "Account": "person",
+    "PaymentMethod": "credit_card",
+    "Device": "laptop",
+    "IPAddress": "router",
+    "Subnet": "dns",
+    "ProxyProvider": "cloud",
+    "EmailDomain": "alternate_email",
+    "Organization": "business",
 }
 
 
@@ -35,15 +41,29 @@ def show(g: views.GraphElements, key: str, height: int = 560) -> None:
         st.info("Nothing to draw: no shared identifiers among these accounts.")
         return
     node_styles: list[Any] = [
-        NodeStyle(label, views.NODE_COLOURS.get(label, "#444444"), "name", ICONS.get(label)) for label in g.labels
+        NodeStyle(label, views.NODE_COLOURS.get(label, "#444444"), "name", ICONS.get(label))
+        for label in g.labels
     ]
     node_styles.append(_RawStyle("node", {"width": "data(size)", "height": "data(size)"}))
     node_styles.append(_RawStyle("node[focus = 'yes']", {"border-width": 3, "border-color": "#000000"}))
-    edge_styles = [EdgeStyle(rel, "#9aa4ad", caption=None, directed=False)
-                   for rel in sorted({e["data"]["label"] for e in g.elements["edges"]})]
-    layout = {"name": "cose", "animate": False, "fit": True, "padding": 20, "nodeRepulsion": 8000,
-              "nodeDimensionsIncludeLabels": False, "randomize": False}
-    st_link_analysis(g.elements, layout=layout, node_styles=node_styles, edge_styles=edge_styles,
-                     height=height, key=key)
-    st.caption("Colours: " + ", ".join(f"{lbl}" for lbl in g.labels)
-               + " — node size grows with the number of links; click a node for its details.")
+    edge_styles = [
+        EdgeStyle(rel, "#9aa4ad", caption=None, directed=False)
+        for rel in sorted({e["data"]["label"] for e in g.elements["edges"]})
+    ]
+    layout = {
+        "name": "cose",
+        "animate": False,
+        "fit": True,
+        "padding": 20,
+        "nodeRepulsion": 8000,
+        "nodeDimensionsIncludeLabels": False,
+        "randomize": False,
+    }
+    st_link_analysis(
+        g.elements, layout=layout, node_styles=node_styles, edge_styles=edge_styles, height=height, key=key
+    )
+    st.caption(
+        "Colours: "
+        + ", ".join(f"{lbl}" for lbl in g.labels)
+        + " — node size grows with the number of links; click a node for its details."
+    )

@@ -15,8 +15,8 @@ import hmac
 import os
 
 import streamlit as st
+from linkgraph.app import data
 
-from app import data
 from linkgraph.errors import LinkGraphError
 
 st.set_page_config(page_title="linkgraph", page_icon=":material/hub:", layout="wide")
@@ -81,8 +81,10 @@ pages = [
 ]
 nav = st.navigation(pages)
 with st.sidebar:
-    st.caption(f"Store: {store_status.backend} · {store_status.accounts:,} accounts · "
-               f"{store_status.runs} detection run(s)")
+    st.caption(
+        f"Store: {store_status.backend} · {store_status.accounts:,} accounts · "
+        f"{store_status.runs} detection run(s)"
+    )
     if os.environ.get("LINKGRAPH_APP_PASSWORD") and st.session_state["auth_ok"] and st.button("Log out"):
         st.session_state["auth_ok"] = False
         st.rerun()

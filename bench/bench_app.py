@@ -81,8 +81,10 @@ def bench(store: Store, cluster: str | None) -> list[Page]:
     email = str(members0["email"].iloc[0])
     p.time("search(email)", lambda: views.search(store, email))
     pages.append(p)
-    print(f"store: {status.backend}, {status.accounts:,} accounts, {len(campaigns):,} clusters, "
-          f"{len(shown):,} with score >= 0.5")
+    print(
+        f"store: {status.backend}, {status.accounts:,} accounts, {len(campaigns):,} clusters, "
+        f"{len(shown):,} with score >= 0.5"
+    )
 
     biggest = str(leiden.sort_values("size", ascending=False).iloc[0]["cluster_id"])
     for label, c in ((f"campaign {cid} (top)", cid), (f"campaign {biggest} (largest)", biggest)):
@@ -102,10 +104,16 @@ def bench(store: Store, cluster: str | None) -> list[Page]:
         last = row["last_signup"] if row is not None else None
         pages.append(p)
         p = Page("  on demand: near")
-        p.time("near", lambda c=c, last=last: store.query(
-            "new_accounts_near_cluster", {"cluster_id": c, "since": str(last), "limit": 500}))
-        print(f"  {label}: {len(ids):,} members, {len(infra):,} shared identifiers, "
-              f"graph sample {edges.sampled}")
+        p.time(
+            "near",
+            lambda c=c, last=last: store.query(
+                "new_accounts_near_cluster", {"cluster_id": c, "since": str(last), "limit": 500}
+            ),
+        )
+        print(
+            f"  {label}: {len(ids):,} members, {len(infra):,} shared identifiers, "
+            f"graph sample {edges.sampled}"
+        )
         pages.append(p)
 
     a, b = str(members0["account_id"].iloc[0]), str(members0["account_id"].iloc[-1])
@@ -158,7 +166,9 @@ def main() -> None:
     for p in pages:
         print(p.line())
     if args.json:
-        args.json.write_text(json.dumps({p.name: {"total": p.total, "calls": dict(p.calls)} for p in pages}, indent=2))
+        args.json.write_text(
+            json.dumps({p.name: {"total": p.total, "calls": dict(p.calls)} for p in pages}, indent=2)
+        )
 
 
 if __name__ == "__main__":

@@ -139,18 +139,26 @@ def main() -> None:
     for k in ("load", "detect", "export"):
         print(f"| {k} | {t[k]:.1f} |")
     print(f"| **end to end** | **{total:.1f}** |")
-    print(f"\npeak RSS {res['peak_rss_gib']:.2f} GiB; {res['links']:,} links, {res['clusters']:,} leiden clusters, "
-          f"{res['flagged_accounts']:,} accounts in the default export; detect steps: "
-          + ", ".join(f"{k} {v:.1f}s" for k, v in res["detect_steps"].items()))
+    print(
+        f"\npeak RSS {res['peak_rss_gib']:.2f} GiB; {res['links']:,} links, {res['clusters']:,} leiden clusters, "
+        f"{res['flagged_accounts']:,} accounts in the default export; detect steps: "
+        + ", ".join(f"{k} {v:.1f}s" for k, v in res["detect_steps"].items())
+    )
     if not args.skip_nx:
         nx_dir = _generate(args.work, args.nx_accounts, args.seed)
         r = networkx_vs_igraph(nx_dir, args.work, args.seed)
-        print(f"\n## community detection on the same link graph, {r['accounts']:,} accounts, {r['links']:,} links\n")
+        print(
+            f"\n## community detection on the same link graph, {r['accounts']:,} accounts, {r['links']:,} links\n"
+        )
         print("| method | seconds | communities |\n|---|---|---|")
-        print(f"| linkgraph: igraph Leiden/CPM (incl. graph build) | {r['igraph_leiden_s']:.2f} | "
-              f"{r['igraph_clusters']:,} clusters of >= 3 |")
-        print(f"| networkx louvain_communities (incl. graph build {r['networkx_build_s']:.1f}s) | "
-              f"{r['networkx_total_s']:.1f} | {r['networkx_communities']:,} |")
+        print(
+            f"| linkgraph: igraph Leiden/CPM (incl. graph build) | {r['igraph_leiden_s']:.2f} | "
+            f"{r['igraph_clusters']:,} clusters of >= 3 |"
+        )
+        print(
+            f"| networkx louvain_communities (incl. graph build {r['networkx_build_s']:.1f}s) | "
+            f"{r['networkx_total_s']:.1f} | {r['networkx_communities']:,} |"
+        )
         print(f"\nspeed-up: {r['speedup']:.0f}x")
 
 

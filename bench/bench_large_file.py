@@ -49,7 +49,9 @@ def _text(values: np.ndarray) -> pa.Array:
 
 
 def _pick(options: list[str], idx: np.ndarray) -> pa.Array:
-    return pa.DictionaryArray.from_arrays(pa.array(idx.astype(np.int32)), pa.array(options)).dictionary_decode()
+    return pa.DictionaryArray.from_arrays(
+        pa.array(idx.astype(np.int32)), pa.array(options)
+    ).dictionary_decode()
 
 
 def write_export(out: Path, accounts: int, seed: int = 1) -> dict[str, int]:
@@ -69,14 +71,16 @@ def write_export(out: Path, accounts: int, seed: int = 1) -> dict[str, int]:
             email = pc.binary_join_element_wise(
                 "user", _text(ids), "@", _pick(DOMAINS, rng.integers(0, len(DOMAINS), n)), ""
             )
-            table = pa.table({
-                "account_id": acct,
-                "created_at": pc.strftime(created, format="%Y-%m-%dT%H:%M:%SZ"),
-                "email": email,
-                "country": _pick(["US", "GB", "DE", "IN", "BR"], rng.integers(0, 5, n)),
-                "plan": _pick(["free", "pro", "team", "api"], rng.integers(0, 4, n)),
-                "status": _pick(["active", "suspended"], (rng.random(n) < 0.05).astype(np.int64)),
-            })
+            table = pa.table(
+                {
+                    "account_id": acct,
+                    "created_at": pc.strftime(created, format="%Y-%m-%dT%H:%M:%SZ"),
+                    "email": email,
+                    "country": _pick(["US", "GB", "DE", "IN", "BR"], rng.integers(0, 5, n)),
+                    "plan": _pick(["free", "pro", "team", "api"], rng.integers(0, 4, n)),
+                    "status": _pick(["active", "suspended"], (rng.random(n) < 0.05).astype(np.int64)),
+                }
+            )
             if acc_writer is None:
                 acc_writer = pacsv.CSVWriter(str(out / "accounts.csv"), table.schema)
             acc_writer.write_table(table)
@@ -86,20 +90,22 @@ def write_export(out: Path, accounts: int, seed: int = 1) -> dict[str, int]:
             owner = np.repeat(ids, EVENTS_PER_ACCOUNT)
             # a shared pool of 2^22 addresses, so IPs repeat across accounts as they do in reality
             ip_int = rng.integers(0, 1 << 22, m) + (100 << 24)
-            ip = pc.binary_join_element_wise(
-                *(_text((ip_int >> s) & 255) for s in (24, 16, 8, 0)), "."
-            )
+            ip = pc.binary_join_element_wise(*(_text((ip_int >> s) & 255) for s in (24, 16, 8, 0)), ".")
             first = t0 + rng.integers(0, 300 * 86400, m).astype("timedelta64[s]")
             last = first + rng.integers(0, 30 * 86400, m).astype("timedelta64[s]")
-            events = pa.table({
-                "account_id": pc.binary_join_element_wise("acct_", _text(owner), ""),
-                "ip": ip,
-                "first_seen": pc.strftime(pa.array(first), format="%Y-%m-%dT%H:%M:%SZ"),
-                "last_seen": pc.strftime(pa.array(last), format="%Y-%m-%dT%H:%M:%SZ"),
-                "request_count": pa.array(rng.integers(1, 5000, m)),
-                "user_agent": _pick(USER_AGENTS, rng.integers(0, len(USER_AGENTS), m)),
-                "device_id": pc.binary_join_element_wise("dev_", _text(rng.integers(0, accounts * 2, m)), ""),
-            })
+            events = pa.table(
+                {
+                    "account_id": pc.binary_join_element_wise("acct_", _text(owner), ""),
+                    "ip": ip,
+                    "first_seen": pc.strftime(pa.array(first), format="%Y-%m-%dT%H:%M:%SZ"),
+                    "last_seen": pc.strftime(pa.array(last), format="%Y-%m-%dT%H:%M:%SZ"),
+                    "request_count": pa.array(rng.integers(1, 5000, m)),
+                    "user_agent": _pick(USER_AGENTS, rng.integers(0, len(USER_AGENTS), m)),
+                    "device_id": pc.binary_join_element_wise(
+                        "dev_", _text(rng.integers(0, accounts * 2, m)), ""
+                    ),
+                }
+            )
             if ev_writer is None:
                 ev_writer = pacsv.CSVWriter(str(out / "ip_events.csv"), events.schema)
             ev_writer.write_table(events)
@@ -141,7 +147,9 @@ def run_load(export: Path, db: Path) -> dict[str, object]:
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "linkgraph.cli", "load", str(export), "--db", str(db)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     samples: list[tuple[float, int]] = []
     phases: dict[str, int] = {}
@@ -174,7 +182,9 @@ def run_load(export: Path, db: Path) -> dict[str, object]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size-gb", type=float, default=5.0, help="approximate export size (default 5)")
-    ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()), help="where to write (needs ~3x)")
+    ap.add_argument(
+        "--dir", type=Path, default=Path(tempfile.gettempdir()), help="where to write (needs ~3x)"
+    )
     ap.add_argument("--keep", action="store_true", help="keep the export and the store")
     ap.add_argument("--export", type=Path, help="load this existing export (written with --keep) instead")
     args = ap.parse_args(argv)
@@ -186,8 +196,11 @@ def main(argv: list[str] | None = None) -> int:
             accounts = max(int(args.size_gb * 1e9 / BYTES_PER_ACCOUNT), 1000)
             t = time.perf_counter()
             rows = write_export(export, accounts)
-            print(f"wrote {rows['accounts']:,} accounts, {rows['ip_events']:,} ip_events "
-                  f"in {time.perf_counter() - t:.0f}s", flush=True)
+            print(
+                f"wrote {rows['accounts']:,} accounts, {rows['ip_events']:,} ip_events "
+                f"in {time.perf_counter() - t:.0f}s",
+                flush=True,
+            )
         else:
             rows = {p.stem: sum(1 for _ in open(p, "rb")) - 1 for p in export.glob("*.csv")}
         size = sum(p.stat().st_size for p in export.iterdir())
@@ -199,10 +212,13 @@ def main(argv: list[str] | None = None) -> int:
         samples = result["samples"]
         assert isinstance(samples, list)
         quarters = [samples[min(int(len(samples) * q), len(samples) - 1)] for q in (0.25, 0.5, 0.75, 1.0)]
-        print(f"load: {sum(rows.values()):,} rows, {size / 1e9:.2f} GB in {result['seconds']:.0f}s; "
-              f"peak RSS {int(result['peak_rss']) / 2**20:,.0f} MiB "  # type: ignore[call-overload]
-              f"(sampled max {max(r for _, r in samples) / 2**20:,.0f} MiB); RSS at "
-              + ", ".join(f"{s:.0f}s {r / 2**20:,.0f} MiB" for s, r in quarters), flush=True)
+        print(
+            f"load: {sum(rows.values()):,} rows, {size / 1e9:.2f} GB in {result['seconds']:.0f}s; "
+            f"peak RSS {int(result['peak_rss']) / 2**20:,.0f} MiB "  # type: ignore[call-overload]
+            f"(sampled max {max(r for _, r in samples) / 2**20:,.0f} MiB); RSS at "
+            + ", ".join(f"{s:.0f}s {r / 2**20:,.0f} MiB" for s, r in quarters),
+            flush=True,
+        )
         phases = result["phases"]
         assert isinstance(phases, dict)
         print("max RSS by phase: " + "; ".join(f"{k} {v / 2**20:,.0f} MiB" for k, v in phases.items()))

@@ -31,7 +31,7 @@ def cpu():
     ru = resource.getrusage(resource.RUSAGE_SELF)
     return ru.ru_utime + ru.ru_stime
 t0 = time.perf_counter()
-from loaders import load_export
+from linkgraph.loaders import load_export
 from linkgraph.store.duckdb import DuckDBStore
 imports = time.perf_counter() - t0
 t = time.perf_counter()
@@ -75,7 +75,9 @@ def main() -> None:
         export = work / "export"
         t = time.perf_counter()
         generate(export, GenerateSettings(accounts=args.accounts, seed=args.seed, fmt=args.fmt))
-        print(f"generated {args.accounts:,} accounts ({args.fmt}) in {time.perf_counter() - t:.1f}s", flush=True)
+        print(
+            f"generated {args.accounts:,} accounts ({args.fmt}) in {time.perf_counter() - t:.1f}s", flush=True
+        )
     size = sum(p.stat().st_size for p in export.iterdir() if p.is_file())
     for _ in range(args.runs):
         store_dir = "-" if args.no_store else str(work)

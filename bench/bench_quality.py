@@ -74,12 +74,21 @@ def evaluate(flagged: pd.DataFrame, truth: pd.DataFrame) -> Quality:
     sizes = t[t["campaign_id"] != ""].groupby("campaign_id").size()
     inter = f[f["campaign_id"] != ""].groupby(["cluster_id", "campaign_id"]).size().rename("i").reset_index()
     csize = f.groupby("cluster_id").size()
-    inter["j"] = inter["i"] / (csize.loc[inter["cluster_id"]].to_numpy() + sizes.loc[inter["campaign_id"]].to_numpy()
-                               - inter["i"])
+    inter["j"] = inter["i"] / (
+        csize.loc[inter["cluster_id"]].to_numpy() + sizes.loc[inter["campaign_id"]].to_numpy() - inter["i"]
+    )
     recovered = int(inter.loc[inter["j"] >= 0.9, "campaign_id"].nunique())
     fp = f[f["campaign_id"] == ""].groupby("kind").size().to_dict()
-    return Quality(precision, recall, purity, len(sizes), recovered, len(got), int(flagged["cluster_id"].nunique()),
-                   {str(k): int(v) for k, v in fp.items()})
+    return Quality(
+        precision,
+        recall,
+        purity,
+        len(sizes),
+        recovered,
+        len(got),
+        int(flagged["cluster_id"].nunique()),
+        {str(k): int(v) for k, v in fp.items()},
+    )
 
 
 def default_export(store: DuckDBStore) -> pd.DataFrame:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -78,8 +77,12 @@ def progress_bar(enabled: bool = True) -> Iterator[Callable[[int, int, str], Non
         yield quiet
         return
     with Progress(
-        TextColumn("{task.description:<40}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(), console=console, transient=True,
+        TextColumn("{task.description:<40}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
     ) as bar:
         task = bar.add_task("starting", total=1)
 
@@ -124,17 +127,31 @@ def cli(verbose: int) -> None:
     server instead. The export format is described in docs/EXPORT_FORMAT.md.
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s: %(message)s" if verbose < 2 else
-                        "%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=level,
+        format="%(levelname)s: %(message)s" if verbose < 2 else "%(levelname)s %(name)s: %(message)s",
+    )
 
 
 @cli.command()
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--accounts", "-n", default=10_000, show_default=True, type=click.IntRange(100, 20_000_000),
-              help="How many accounts to generate.")
+@click.option(
+    "--accounts",
+    "-n",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(100, 20_000_000),
+    help="How many accounts to generate.",
+)
 @click.option("--seed", default=1, show_default=True, type=int, help="Random seed (same seed, same files).")
-@click.option("--format", "fmt", default="csv", show_default=True,
-              type=click.Choice(["csv", "csv.gz", "jsonl", "jsonl.gz", "parquet"]), help="File encoding.")
+@click.option(
+    "--format",
+    "fmt",
+    default="csv",
+    show_default=True,
+    type=click.Choice(["csv", "csv.gz", "jsonl", "jsonl.gz", "parquet"]),
+    help="File encoding.",
+)
 def generate(out_dir: Path, accounts: int, seed: int, fmt: str) -> None:
     """Write a realistic demo export with planted campaigns and benign look-alikes.
 
@@ -146,19 +163,29 @@ def generate(out_dir: Path, accounts: int, seed: int, fmt: str) -> None:
     from linkgraph.generate import generate as run_generate
 
     with progress_bar() as progress:
-        report = run_generate(out_dir, GenerateSettings(accounts=accounts, seed=seed, fmt=fmt),
-                              progress=_stages(progress, 8))
+        report = run_generate(
+            out_dir, GenerateSettings(accounts=accounts, seed=seed, fmt=fmt), progress=_stages(progress, 8)
+        )
     rows = ", ".join(f"{k} {v:,}" for k, v in report.counts.items())
-    out.print(f"wrote {out_dir} in {report.seconds:.1f}s: {rows}; "
-              f"{report.campaigns} planted campaigns ({report.campaign_accounts:,} accounts)")
+    out.print(
+        f"wrote {out_dir} in {report.seconds:.1f}s: {rows}; "
+        f"{report.campaigns} planted campaigns ({report.campaign_accounts:,} accounts)"
+    )
 
 
 @cli.command()
 @click.argument("export_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="TOML file mapping your file and column names onto the export format.")
-@click.option("--pseudonymise", "keyfile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Replace emails and IPs with keyed HMACs (key read from this file) for sharing.")
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TOML file mapping your file and column names onto the export format.",
+)
+@click.option(
+    "--pseudonymise",
+    "keyfile",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Replace emails and IPs with keyed HMACs (key read from this file) for sharing.",
+)
 @store_options
 def load(export_dir: Path, mapping: Path | None, keyfile: Path | None, location: str) -> None:
     """Validate an export directory and add it to the graph, all or nothing.
@@ -199,10 +226,19 @@ def _read_key(path: Path) -> bytes:
 
 @cli.command()
 @click.option("--resolution", type=float, default=None, help="Leiden CPM resolution (default from settings).")
-@click.option("--engine", type=click.Choice(["igraph", "gds"]), default="igraph", show_default=True,
-              help="igraph (in process) or gds (Neo4j Graph Data Science plugin, Neo4j backend only).")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="TOML/JSON file of detection settings.")
+@click.option(
+    "--engine",
+    type=click.Choice(["igraph", "gds"]),
+    default="igraph",
+    show_default=True,
+    help="igraph (in process) or gds (Neo4j Graph Data Science plugin, Neo4j backend only).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TOML/JSON file of detection settings.",
+)
 @store_options
 def detect(resolution: float | None, engine: str, config_path: Path | None, location: str) -> None:
     """Link accounts by shared identifiers, find campaigns (Leiden) and score them.
@@ -228,8 +264,10 @@ def detect(resolution: float | None, engine: str, config_path: Path | None, loca
     finally:
         store.close()
     stats = run.stats
-    out.print(f"run #{run.run_id} in {time.perf_counter() - started:.1f}s: "
-              + ", ".join(f"{k} {v}" for k, v in stats.items() if isinstance(v, int | float | str))[:400])
+    out.print(
+        f"run #{run.run_id} in {time.perf_counter() - started:.1f}s: "
+        + ", ".join(f"{k} {v}" for k, v in stats.items() if isinstance(v, int | float | str))[:400]
+    )
 
 
 def _with(settings: Any, overrides: dict[str, Any]) -> Any:
@@ -261,18 +299,42 @@ def _fmt(v: Any) -> str:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "graphml", "stix"]), default="csv",
-              show_default=True, help="csv/json: enforcement list; graphml: cluster graphs; stix: indicators.")
-@click.option("--min-score", type=click.FloatRange(0, 1), default=None,
-              help="Export clusters at or above this score (default: the enforcement threshold).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json", "graphml", "stix"]),
+    default="csv",
+    show_default=True,
+    help="csv/json: enforcement list; graphml: cluster graphs; stix: indicators.",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Export clusters at or above this score (default: the enforcement threshold).",
+)
 @click.option("--all", "include_all", is_flag=True, help="Export every cluster, whatever its score.")
-@click.option("--cluster", "cluster_ids", multiple=True, metavar="ID", help="Only these clusters (repeatable).")
+@click.option(
+    "--cluster", "cluster_ids", multiple=True, metavar="ID", help="Only these clusters (repeatable)."
+)
 @click.option("--run", "run_id", type=int, default=None, help="Detection run (default: the latest).")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Output file (default: standard output).")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Output file (default: standard output).",
+)
 @store_options
-def export(fmt: str, min_score: float | None, include_all: bool, cluster_ids: tuple[str, ...],
-           run_id: int | None, out_path: Path | None, location: str) -> None:
+def export(
+    fmt: str,
+    min_score: float | None,
+    include_all: bool,
+    cluster_ids: tuple[str, ...],
+    run_id: int | None,
+    out_path: Path | None,
+    location: str,
+) -> None:
     """Write the enforcement list (CSV/JSON), cluster graphs (GraphML) or STIX 2.1 indicators.
 
     Dismissed clusters never enter the enforcement list; confirmed ones always do.
@@ -284,8 +346,15 @@ def export(fmt: str, min_score: float | None, include_all: bool, cluster_ids: tu
     store = _open(location, read_only=True)
     try:
         target: Any = out_path if out_path else sys.stdout
-        report = write_export(store, fmt, target, min_score=min_score, include_all=include_all,
-                              run_id=run_id, cluster_ids=list(cluster_ids) or None)
+        report = write_export(
+            store,
+            fmt,
+            target,
+            min_score=min_score,
+            include_all=include_all,
+            run_id=run_id,
+            cluster_ids=list(cluster_ids) or None,
+        )
     finally:
         store.close()
     if out_path:
@@ -314,14 +383,20 @@ def stats(location: str) -> None:
     for k, v in counts.items():
         table.add_row(k, f"{v:,}")
     out.print(table)
-    out.print(f"{len(loads)} load(s); {len(runs)} detection run(s)"
-              + (f"; latest run #{runs[0].run_id} at {runs[0].created_at:%Y-%m-%d %H:%M} UTC" if runs else ""))
+    out.print(
+        f"{len(loads)} load(s); {len(runs)} detection run(s)"
+        + (f"; latest run #{runs[0].run_id} at {runs[0].created_at:%Y-%m-%d %H:%M} UTC" if runs else "")
+    )
 
 
 @cli.command()
 @click.argument("name", required=False)
-@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="Query parameter (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option(
+    "--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="Query parameter (repeatable)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
 @store_options
 def query(name: str | None, params: tuple[str, ...], fmt: str, location: str) -> None:
     """Run a named investigator query; without NAME, list them.
@@ -332,7 +407,9 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, location: str) ->
 
     if not name:
         for spec in QUERIES.values():
-            ps = " ".join(f"{p.name}={p.type.__name__}" + ("" if p.required else f"[{p.default}]") for p in spec.params)
+            ps = " ".join(
+                f"{p.name}={p.type.__name__}" + ("" if p.required else f"[{p.default}]") for p in spec.params
+            )
             out.print(f"[bold]{spec.name}[/] {ps}\n    {spec.doc}")
         return
     kv: dict[str, Any] = {}
@@ -378,14 +455,17 @@ def decide(cluster_id: str, status: str, analyst: str, note: str, location: str)
 
 
 @cli.command()
-@click.option("--port", type=int, default=None, help="Port (default: Streamlit's, or $STREAMLIT_SERVER_PORT).")
+@click.option(
+    "--port", type=int, default=None, help="Port (default: Streamlit's, or $STREAMLIT_SERVER_PORT)."
+)
 @click.option("--host", default=None, help="Address to listen on (default: Streamlit's).")
 @click.option("--headless/--browser", default=None, help="Do not open a browser window.")
 @store_options
 def app(port: int | None, host: str | None, headless: bool | None, location: str) -> None:
     """Start the investigator app (Streamlit) on the store.
 
-    Honours Streamlit's own settings (STREAMLIT_SERVER_PORT, .streamlit/config.toml).
+    Ships its own Streamlit settings (no usage statistics, no tracebacks in the browser);
+    flags here and STREAMLIT_* environment variables override them.
 
     Example: linkgraph app --db cases.duckdb --port 8502
     """
@@ -393,39 +473,33 @@ def app(port: int | None, host: str | None, headless: bool | None, location: str
 
 
 def _run_app(location: str, port: int | None, host: str | None, headless: bool | None) -> None:
-    import subprocess
+    from linkgraph.app.launch import run_streamlit
 
-    script = Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py"
-    if not script.exists():
-        import app as app_pkg
-
-        script = Path(app_pkg.__file__).resolve().parent / "streamlit_app.py"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script)]
+    overrides: dict[str, str] = {}
     if port is not None:
-        cmd += ["--server.port", str(port)]
+        overrides["server.port"] = str(port)
     if host is not None:
-        cmd += ["--server.address", host]
+        overrides["server.address"] = host
     if headless is not None:
-        cmd += ["--server.headless", "true" if headless else "false"]
-    env = dict(os.environ)
-    if "://" in location:
-        env["NEO4J_URI"] = location
-    else:
-        env["LINKGRAPH_DB"] = str(Path(location).resolve())
-        env.pop("NEO4J_URI", None)
+        overrides["server.headless"] = "true" if headless else "false"
     console.print(f"starting the app on {location} (Ctrl-C to stop)")
-    try:
-        raise SystemExit(subprocess.call(cmd, env=env))
-    except KeyboardInterrupt:
-        raise SystemExit(0) from None
+    raise SystemExit(run_streamlit(location, overrides))
 
 
 @cli.command()
 @click.option("--accounts", "-n", default=20_000, show_default=True, type=click.IntRange(100, 20_000_000))
 @click.option("--seed", default=1, show_default=True, type=int)
-@click.option("--dir", "work_dir", default="demo", show_default=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Where to write the demo export and store.")
-@click.option("--app/--no-app", "start_app", default=True, show_default=True, help="Start the app at the end.")
+@click.option(
+    "--dir",
+    "work_dir",
+    default="demo",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the demo export and store.",
+)
+@click.option(
+    "--app/--no-app", "start_app", default=True, show_default=True, help="Start the app at the end."
+)
 @click.option("--port", type=int, default=None)
 def demo(accounts: int, seed: int, work_dir: Path, start_app: bool, port: int | None) -> None:
     """Generate demo data, load it, detect campaigns, print the top ones, open the app.
@@ -441,7 +515,9 @@ def demo(accounts: int, seed: int, work_dir: Path, start_app: bool, port: int | 
     export_dir = work_dir / "export"
     db = work_dir / "linkgraph.duckdb"
     with progress_bar() as progress:
-        gen = run_generate(export_dir, GenerateSettings(accounts=accounts, seed=seed), progress=_stages(progress, 8))
+        gen = run_generate(
+            export_dir, GenerateSettings(accounts=accounts, seed=seed), progress=_stages(progress, 8)
+        )
     out.print(f"1/3 generated {accounts:,} accounts with {gen.campaigns} planted campaigns in {export_dir}")
     store = _open(str(db))
     try:

@@ -112,7 +112,9 @@ def assign_ids(
         )
         if len(inter):
             inter["jaccard"] = inter["inter"] / (
-                new_size.loc[inter["label"]].to_numpy() + old_size.loc[inter["cluster_id"]].to_numpy() - inter["inter"]
+                new_size.loc[inter["label"]].to_numpy()
+                + old_size.loc[inter["cluster_id"]].to_numpy()
+                - inter["inter"]
             )
             cand = inter[inter["jaccard"] >= threshold].sort_values(
                 ["jaccard", "inter", "label", "cluster_id"], ascending=[False, False, True, True]
@@ -139,8 +141,12 @@ def _ts(days: pd.Series) -> pa.Array:
 
 
 def _typed(columns: Mapping[str, pa.DataType], data: dict[str, Any]) -> pa.Table:
-    return pa.table({c: pa.array(data[c], type=t) if not isinstance(data[c], pa.Array) else data[c].cast(t)
-                     for c, t in columns.items()})
+    return pa.table(
+        {
+            c: pa.array(data[c], type=t) if not isinstance(data[c], pa.Array) else data[c].cast(t)
+            for c, t in columns.items()
+        }
+    )
 
 
 def _identifiers(links: linking.Links, labels: np.ndarray, ids: np.ndarray) -> pa.Table:
@@ -223,7 +229,9 @@ def _previous(store: Store) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """Previous run's (clusters[cluster_id, view], members[cluster_id, account_id]) and the
     next fresh id number."""
     runs = store.runs()
-    empty = pd.DataFrame({"cluster_id": pd.Series([], dtype=object), "account_id": pd.Series([], dtype=object)})
+    empty = pd.DataFrame(
+        {"cluster_id": pd.Series([], dtype=object), "account_id": pd.Series([], dtype=object)}
+    )
     if not runs:
         return pd.DataFrame({"cluster_id": [], "view": []}), empty, 1
     last = runs[0]
@@ -272,14 +280,18 @@ def build_result(
 
     cluster_tables, member_tables, ident_tables, link_tables = [], [], [], []
     view_stats: dict[str, Any] = {}
-    threshold = settings.score_threshold if settings.score_threshold is not None else scoring.DEFAULT_THRESHOLD
+    threshold = (
+        settings.score_threshold if settings.score_threshold is not None else scoring.DEFAULT_THRESHOLD
+    )
     for view in communities.VIEWS:
         part = parts[view]
         labels = part.labels
         scored = scoring.score_clusters(labels, links, sig, tables)
         if view == "leiden" and settings.merge_resolution > 0:
             eligible = (scored["score"] >= settings.merge_min_score).to_numpy()
-            merged = communities.merge_fragments(links, labels, eligible, settings.merge_resolution, settings.seed)
+            merged = communities.merge_fragments(
+                links, labels, eligible, settings.merge_resolution, settings.seed
+            )
             n_before = part.n_clusters
             if int(merged.max(initial=-1)) + 1 != n_before:
                 scored = _rescore_merged(labels, merged, scored, links, sig, tables)
@@ -288,7 +300,10 @@ def build_result(
         k = int(labels.max(initial=-1)) + 1
         members_idx = np.flatnonzero(labels >= 0)
         new_members = pd.DataFrame(
-            {"label": labels[members_idx], "account_id": links.account_ids.take(pa.array(members_idx)).to_pylist()}
+            {
+                "label": labels[members_idx],
+                "account_id": links.account_ids.take(pa.array(members_idx)).to_pylist(),
+            }
         )
         if len(prev_clusters) and len(prev_members):
             old_ids = set(prev_clusters.loc[prev_clusters["view"] == view, "cluster_id"])
@@ -334,7 +349,9 @@ def build_result(
         }
     t = tick("score", t)
     clusters = pa.concat_tables(cluster_tables)
-    order = pc.sort_indices(clusters, [("view", "ascending"), ("score", "descending"), ("cluster_id", "ascending")])
+    order = pc.sort_indices(
+        clusters, [("view", "ascending"), ("score", "descending"), ("cluster_id", "ascending")]
+    )
     clusters = clusters.take(order)
     members = pa.concat_tables(member_tables)
     identifiers = pa.concat_tables(ident_tables)
@@ -368,7 +385,9 @@ def build_result(
     )
 
 
-def detect(store: Store, settings: DetectSettings | None = None, *, progress: Progress | None = None) -> RunRecord:
+def detect(
+    store: Store, settings: DetectSettings | None = None, *, progress: Progress | None = None
+) -> RunRecord:
     """Run detection over everything in ``store`` and save the run; returns its record.
 
     The caller holds the write lock (``linkgraph.pipeline.detect``). ``engine="gds"`` needs a
@@ -395,7 +414,9 @@ def detect(store: Store, settings: DetectSettings | None = None, *, progress: Pr
         links = linking.link_accounts(inputs, settings)
         ids = links.account_ids
         found = gds(
-            pa.table({"a": ids.take(pa.array(links.a)), "b": ids.take(pa.array(links.b)), "weight": links.weight}),
+            pa.table(
+                {"a": ids.take(pa.array(links.a)), "b": ids.take(pa.array(links.b)), "weight": links.weight}
+            ),
             settings.resolution,
             settings.seed,
         )
@@ -404,7 +425,9 @@ def detect(store: Store, settings: DetectSettings | None = None, *, progress: Pr
         ok = pos >= 0
         raw[pos[ok]] = np.asarray(found.column("community").to_numpy(zero_copy_only=False))[ok]
         partitions = {
-            "leiden": communities.Partition("leiden", communities._relabel(raw, settings.min_size), {"engine": "gds"}),
+            "leiden": communities.Partition(
+                "leiden", communities._relabel(raw, settings.min_size), {"engine": "gds"}
+            ),
             "strong_components": communities.strong_components(links, settings),
         }
     result = build_result(inputs, settings, _previous(store), progress, partitions, links)

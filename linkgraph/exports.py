@@ -250,14 +250,17 @@ def _json(store: Store, out: Any, **sel: Any) -> ExportReport:
                 "features": json.loads(row["features"] or "{}"),
                 "contributions": json.loads(row["contributions"] or "{}"),
                 "members": [
-                    {k: _iso(v) if k == "created_at" else (None if v is None or v != v else v) for k, v in r.items()}
+                    {
+                        k: _iso(v) if k == "created_at" else (None if v is None or v != v else v)
+                        for k, v in r.items()
+                    }
                     for r in m.sort_values("account_id").to_dict("records")
                 ],
                 "identifiers": [
                     {"id_type": r["id_type"], "identifier": r["identifier"], "members": int(r["members"])}
-                    for r in by_ident.get(cid, pd.DataFrame(columns=["id_type", "identifier", "members"])).to_dict(
-                        "records"
-                    )
+                    for r in by_ident.get(
+                        cid, pd.DataFrame(columns=["id_type", "identifier", "members"])
+                    ).to_dict("records")
                 ],
             }
         )
@@ -290,8 +293,10 @@ def _account_identifier_edges(store: Store, members: pd.DataFrame, ident: pd.Dat
         frames.append(t)
     if used_ip is not None and len(used_ip):
         ips = pa.array(sorted(set(used_ip["identifier"])), pa.string())
-        for id_type, table, col, rel in (("subnet", "in_subnet", "subnet", "USED_IP+IN_SUBNET"),
-                                         ("proxy", "via_proxy", "provider", "USED_IP+VIA_PROXY")):
+        for id_type, table, col, rel in (
+            ("subnet", "in_subnet", "subnet", "USED_IP+IN_SUBNET"),
+            ("proxy", "via_proxy", "provider", "USED_IP+VIA_PROXY"),
+        ):
             m = store.read_table(table, ["ip", col])
             m = m.filter(pc.is_in(m.column("ip"), value_set=ips)).to_pandas()
             t = used_ip.merge(m, left_on="identifier", right_on="ip")[["account_id", col]]
@@ -300,7 +305,9 @@ def _account_identifier_edges(store: Store, members: pd.DataFrame, ident: pd.Dat
             frames.append(t)
     edges = pd.concat(frames, ignore_index=True)
     edges = edges.merge(members[["cluster_id", "account_id"]], on="account_id")
-    return edges.merge(ident[["cluster_id", "id_type", "identifier"]], on=["cluster_id", "id_type", "identifier"])
+    return edges.merge(
+        ident[["cluster_id", "id_type", "identifier"]], on=["cluster_id", "id_type", "identifier"]
+    )
 
 
 def cluster_graph(store: Store, run_id: int, clusters: pd.DataFrame) -> nx.Graph:
@@ -311,19 +318,28 @@ def cluster_graph(store: Store, run_id: int, clusters: pd.DataFrame) -> nx.Graph
     g = nx.Graph(name=f"linkgraph run {run_id}")
     score = dict(zip(clusters["cluster_id"], clusters["score"], strict=True))
     for r in members.itertuples(index=False):
-        g.add_node(f"account:{r.account_id}", label=r.account_id, kind="Account", cluster_id=r.cluster_id,
-                   score=float(score[r.cluster_id]))
+        g.add_node(
+            f"account:{r.account_id}",
+            label=r.account_id,
+            kind="Account",
+            cluster_id=r.cluster_id,
+            score=float(score[r.cluster_id]),
+        )
     for r in ident.itertuples(index=False):
         node = f"{r.id_type}:{r.identifier}"
         if node in g:  # the same identifier shared inside several clusters
             g.nodes[node]["cluster_id"] += f",{r.cluster_id}"
             g.nodes[node]["members"] += int(r.members)
         else:
-            g.add_node(node, label=r.identifier, kind=r.id_type, cluster_id=r.cluster_id, members=int(r.members))
+            g.add_node(
+                node, label=r.identifier, kind=r.id_type, cluster_id=r.cluster_id, members=int(r.members)
+            )
     if len(members) and len(ident):
         edges = _account_identifier_edges(store, members, ident)
         for e in edges.itertuples(index=False):
-            g.add_edge(f"account:{e.account_id}", f"{e.id_type}:{e.identifier}", rel=e.rel, cluster_id=e.cluster_id)
+            g.add_edge(
+                f"account:{e.account_id}", f"{e.id_type}:{e.identifier}", rel=e.rel, cluster_id=e.cluster_id
+            )
     return g
 
 
@@ -352,7 +368,9 @@ def _stix_types() -> tuple[Any, Any]:
             """A payment instrument by the processor's stable token (never a card number)."""
 
         @CustomObservable(
-            "x-linkgraph-device", [("device_id", StringProperty(required=True))], id_contrib_props=["device_id"]
+            "x-linkgraph-device",
+            [("device_id", StringProperty(required=True))],
+            id_contrib_props=["device_id"],
         )
         class DeviceFingerprint:
             """A client/device fingerprint."""
@@ -403,7 +421,9 @@ def _stix(store: Store, out: Any, **sel: Any) -> ExportReport:
         return f"{kind}--{uuid.uuid5(_NS, '|'.join(str(k) for k in (rid, kind, *key)))}"
 
     common = {"created": created, "modified": created}
-    producer = stix2.Identity(id=sid("identity", "linkgraph"), name="linkgraph", identity_class="system", **common)
+    producer = stix2.Identity(
+        id=sid("identity", "linkgraph"), name="linkgraph", identity_class="system", **common
+    )
     objects: dict[str, Any] = {producer.id: producer}
     by_c_members = {c: g["account_id"].tolist() for c, g in members.groupby("cluster_id")}
     by_c_ident = {c: g for c, g in ident.groupby("cluster_id")}
@@ -423,13 +443,16 @@ def _stix(store: Store, out: Any, **sel: Any) -> ExportReport:
             refs.append(ua.id)
         g = by_c_ident.get(cid)
         values: dict[tuple[str, str], list[str]] = {}
-        for r in ([] if g is None else g.to_dict("records")):
+        for r in [] if g is None else g.to_dict("records"):
             t, v = r["id_type"], str(r["identifier"])
             if t == "proxy":
                 infra = stix2.Infrastructure(
-                    id=sid("infrastructure", t, v), name=v, infrastructure_types=["anonymization"],
+                    id=sid("infrastructure", t, v),
+                    name=v,
+                    infrastructure_types=["anonymization"],
                     description=f"proxy provider used by {int(r['members'])} members of linkgraph cluster {cid}",
-                    created_by_ref=producer.id, **common,
+                    created_by_ref=producer.id,
+                    **common,
                 )
                 objects[infra.id] = infra
                 refs.append(infra.id)
@@ -450,26 +473,38 @@ def _stix(store: Store, out: Any, **sel: Any) -> ExportReport:
             for chunk_no, start in enumerate(range(0, len(vals), _STIX_CHUNK)):
                 chunk = vals[start : start + _STIX_CHUNK]
                 ind = stix2.Indicator(
-                    id=sid("indicator", cid, t, obj, chunk_no), name=f"linkgraph cluster {cid}: shared {t}",
+                    id=sid("indicator", cid, t, obj, chunk_no),
+                    name=f"linkgraph cluster {cid}: shared {t}",
                     description=f"{len(chunk)} {t} value(s) shared by members of linkgraph cluster {cid}",
-                    pattern=_stix_pattern(t, obj, chunk), pattern_type="stix", valid_from=created,
-                    indicator_types=["malicious-activity"], created_by_ref=producer.id,
-                    confidence=int(round(100 * float(row["score"]))), allow_custom=True, **common,
+                    pattern=_stix_pattern(t, obj, chunk),
+                    pattern_type="stix",
+                    valid_from=created,
+                    indicator_types=["malicious-activity"],
+                    created_by_ref=producer.id,
+                    confidence=int(round(100 * float(row["score"]))),
+                    allow_custom=True,
+                    **common,
                 )
                 objects[ind.id] = ind
                 refs.append(ind.id)
         grouping = stix2.Grouping(
-            id=sid("grouping", cid), name=f"linkgraph cluster {cid}", context="suspicious-activity",
-            description=row["evidence"], object_refs=refs or [producer.id], created_by_ref=producer.id,
+            id=sid("grouping", cid),
+            name=f"linkgraph cluster {cid}",
+            context="suspicious-activity",
+            description=row["evidence"],
+            object_refs=refs or [producer.id],
+            created_by_ref=producer.id,
             confidence=int(round(100 * float(row["score"]))),
-            x_linkgraph_score=round(float(row["score"]), 6), x_linkgraph_size=int(row["size"]),
-            x_linkgraph_run_id=rid, x_linkgraph_cluster_id=cid, x_linkgraph_decision=row["decision"] or "none",
-            allow_custom=True, **common,
+            x_linkgraph_score=round(float(row["score"]), 6),
+            x_linkgraph_size=int(row["size"]),
+            x_linkgraph_run_id=rid,
+            x_linkgraph_cluster_id=cid,
+            x_linkgraph_decision=row["decision"] or "none",
+            allow_custom=True,
+            **common,
         )
         objects[grouping.id] = grouping
-    bundle = stix2.Bundle(
-        list(objects.values()), id=sid("bundle", ",".join(ids)), allow_custom=True
-    )
+    bundle = stix2.Bundle(list(objects.values()), id=sid("bundle", ",".join(ids)), allow_custom=True)
     # stix2's pretty=True orders properties with a search that is quadratic in the bundle size;
     # indent the compact serialisation instead (same JSON, same key order)
     path = _emit(out, json.dumps(json.loads(bundle.serialize()), indent=1, ensure_ascii=False) + "\n")
@@ -499,8 +534,13 @@ def write_export(
     report = writer(
         store, out, min_score=min_score, include_all=include_all, run_id=run_id, cluster_ids=cluster_ids
     )
-    log.info("exported %s clusters (%s accounts) of run %s as %s", report.clusters, report.accounts,
-             report.run_id, fmt)
+    log.info(
+        "exported %s clusters (%s accounts) of run %s as %s",
+        report.clusters,
+        report.accounts,
+        report.run_id,
+        fmt,
+    )
     return report
 
 

@@ -46,8 +46,19 @@ QUERIES: dict[str, QuerySpec] = {
             "account",
             "One account's properties and its cluster in the latest run.",
             (Param("account_id", str),),
-            ("account_id", "created_at", "email", "email_domain", "country", "org_id", "org_verified",
-             "plan", "status", "cluster_id", "cluster_score"),
+            (
+                "account_id",
+                "created_at",
+                "email",
+                "email_domain",
+                "country",
+                "org_id",
+                "org_verified",
+                "plan",
+                "status",
+                "cluster_id",
+                "cluster_score",
+            ),
         ),
         QuerySpec(
             "cluster_members",
@@ -123,7 +134,9 @@ def bind(name: str, params: dict[str, Any]) -> dict[str, Any]:
         try:
             out[p.name] = p.type(value)
         except (TypeError, ValueError):
-            raise QueryError(f"parameter {p.name!r} of {name!r} must be {p.type.__name__}, got {value!r}") from None
+            raise QueryError(
+                f"parameter {p.name!r} of {name!r} must be {p.type.__name__}, got {value!r}"
+            ) from None
     if "limit" in out and not (1 <= out["limit"] <= 100_000):
         raise QueryError("limit must be between 1 and 100000")
     if "depth" in out and out["depth"] not in (1, 2):
@@ -133,8 +146,21 @@ def bind(name: str, params: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-_INT_COLUMNS = frozenset({"payment_methods", "ips", "devices", "hop", "step", "size", "accounts_on_provider",
-                          "shared_with", "requests", "tokens", "flagged_jailbreak"})
+_INT_COLUMNS = frozenset(
+    {
+        "payment_methods",
+        "ips",
+        "devices",
+        "hop",
+        "step",
+        "size",
+        "accounts_on_provider",
+        "shared_with",
+        "requests",
+        "tokens",
+        "flagged_jailbreak",
+    }
+)
 _FLOAT_COLUMNS = frozenset({"score", "cluster_score"})
 _TIME_COLUMNS = frozenset({"created_at", "added_at"})
 

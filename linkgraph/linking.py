@@ -56,10 +56,33 @@ PROXY_LINK_KINDS = frozenset({"residential_proxy", "datacenter", "tor", "vpn"})
 # Used when the loader did not flag webmail domains; webmail sharing means nothing.
 WEBMAIL_DOMAINS = frozenset(
     {
-        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
-        "yahoo.com", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com", "proton.me",
-        "protonmail.com", "gmx.com", "gmx.de", "gmx.net", "web.de", "mail.ru", "yandex.ru",
-        "yandex.com", "qq.com", "163.com", "126.com", "naver.com", "zoho.com", "fastmail.com",
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "msn.com",
+        "yahoo.com",
+        "ymail.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "mail.ru",
+        "yandex.ru",
+        "yandex.com",
+        "qq.com",
+        "163.com",
+        "126.com",
+        "naver.com",
+        "zoho.com",
+        "fastmail.com",
     }
 )
 _PAIR_CHUNK = 2_000_000  # pairs generated per step: bounds peak memory (~150 MB per chunk)
@@ -272,7 +295,9 @@ def prepare_inputs(tables: Mapping[str, pa.Table]) -> Inputs:
         def attr(col: str, rel: pa.Table | None, rel_col: str) -> pa.Array:
             v = node_attr(col)
             if rel is not None and v.null_count:
-                v = pc.coalesce(v, _take(_col(rel, rel_col).cast(pa.string()), _lookup(ip_names, _col(rel, "ip"))))
+                v = pc.coalesce(
+                    v, _take(_col(rel, rel_col).cast(pa.string()), _lookup(ip_names, _col(rel, "ip")))
+                )
             return v
 
         ip_subnet, subnet_names = _encode(attr("subnet", table("in_subnet"), "subnet"))
@@ -281,7 +306,9 @@ def prepare_inputs(tables: Mapping[str, pa.Table]) -> Inputs:
         # kind per provider: the provider table, else the kind of its IPs
         provider_kind = pa.nulls(len(provider_names), pa.string())
         if (pp := table("proxy_providers")) is not None:
-            provider_kind = _take(_col(pp, "kind").cast(pa.string()), _lookup(provider_names, _col(pp, "provider")))
+            provider_kind = _take(
+                _col(pp, "kind").cast(pa.string()), _lookup(provider_names, _col(pp, "provider"))
+            )
         if provider_kind.null_count and len(ip_kind):
             has = np.flatnonzero((ip_provider >= 0) & _bools(pc.is_valid(ip_kind)))
             first = np.full(len(provider_names), -1)
@@ -372,7 +399,9 @@ def _incidence(
     return Incidence(id_type, acc.astype(np.int32), codes.astype(np.int32), names, mult, t0, t1)
 
 
-def build_incidence(tables: Mapping[str, pa.Table] | Inputs, account_ids: pa.Array | None = None) -> dict[str, Incidence]:
+def build_incidence(
+    tables: Mapping[str, pa.Table] | Inputs, account_ids: pa.Array | None = None
+) -> dict[str, Incidence]:
     """Per identifier type, which accounts reach which identifiers (see ``schema.IDENTIFIER_TYPES``).
 
     Takes load tables (``schema.table_schema`` shaped; missing tables contribute nothing) or
@@ -387,19 +416,30 @@ def build_incidence(tables: Mapping[str, pa.Table] | Inputs, account_ids: pa.Arr
     if (t := inp.table("used_device")) is not None:
         codes, names = _encode(_col(t, "device_id"))
         out["device"] = _incidence(
-            "device", inp.acc["used_device"], codes, names, _days(_col(t, "first_seen")), _days(_col(t, "last_seen"))
+            "device",
+            inp.acc["used_device"],
+            codes,
+            names,
+            _days(_col(t, "first_seen")),
+            _days(_col(t, "last_seen")),
         )
     if (used := inp.table("used_ip")) is not None:
         acc = inp.acc["used_ip"]
         f, lst = _days(_col(used, "first_seen")), _days(_col(used, "last_seen"))
         out["ip"] = _incidence("ip", acc, inp.ip_code, inp.ip_names, f, lst)
         if len(inp.subnet_names):
-            out["subnet"] = _incidence("subnet", acc, inp.ip_subnet[inp.ip_code], inp.subnet_names, f, lst, True)
+            out["subnet"] = _incidence(
+                "subnet", acc, inp.ip_subnet[inp.ip_code], inp.subnet_names, f, lst, True
+            )
         if len(inp.provider_names):
             inc = _incidence("proxy", acc, inp.ip_provider[inp.ip_code], inp.provider_names, f, lst, True)
             # unknown kind: treat as a proxy (the log enriched it as one); ISPs etc. are no evidence
-            is_proxy = _bools(pc.fill_null(pc.is_in(inp.provider_kind, value_set=pa.array(sorted(PROXY_LINK_KINDS))),
-                                           pc.is_null(inp.provider_kind)))
+            is_proxy = _bools(
+                pc.fill_null(
+                    pc.is_in(inp.provider_kind, value_set=pa.array(sorted(PROXY_LINK_KINDS))),
+                    pc.is_null(inp.provider_kind),
+                )
+            )
             inc.mult = np.where(is_proxy, 1.0, 0.0)
             out["proxy"] = inc
     if (t := inp.table("email_at")) is not None:
@@ -506,9 +546,7 @@ def _pairs_for_type(
         if timed:
             w = w * _time_factor(t0[left], t1[left], t0[right], t1[right], settings)
         W = W + sp.coo_matrix((w, (lo, hi)), shape=(n_accounts, n_accounts)).tocsr()
-        C = C + sp.coo_matrix(
-            (np.ones(m, dtype=np.int32), (lo, hi)), shape=(n_accounts, n_accounts)
-        ).tocsr()
+        C = C + sp.coo_matrix((np.ones(m, dtype=np.int32), (lo, hi)), shape=(n_accounts, n_accounts)).tocsr()
         del left, right, run_start, aa, bb, lo, hi, w
     return W, C, int(eligible.sum()), total
 

@@ -186,6 +186,8 @@ class Decision:
 
     def __post_init__(self) -> None:
         if self.status not in schema.DECISION_STATUSES:
-            raise ValueError(f"decision status must be one of {schema.DECISION_STATUSES}, not {self.status!r}")
+            raise ValueError(
+                f"decision status must be one of {schema.DECISION_STATUSES}, not {self.status!r}"
+            )
         if not self.analyst.strip():
             raise ValueError("a decision needs the analyst's name")

@@ -46,7 +46,7 @@ def load(
     before anything is written, so a bad export leaves the store untouched. Loading a
     byte-identical export again is recognised by its fingerprint and writes nothing.
     """
-    from loaders import load_export
+    from linkgraph.loaders import load_export
 
     with store.write_lock():
         accounts = store.read_table("accounts", ["account_id"])

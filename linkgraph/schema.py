@@ -153,7 +153,10 @@ IP_ADDRESS = NodeType(
         Prop("version", "int"),
         Prop("subnet", doc="IPv4 /24 or IPv6 /48 containing the address"),
         Prop("proxy_provider", doc="provider from ip_intel (longest prefix) or the log's enrichment"),
-        Prop("proxy_kind", doc="residential_proxy, datacenter, vpn, tor, mobile_carrier, isp, corporate, education"),
+        Prop(
+            "proxy_kind",
+            doc="residential_proxy, datacenter, vpn, tor, mobile_carrier, isp, corporate, education",
+        ),
     ),
     "an IP address, canonical text form",
 )
@@ -256,8 +259,10 @@ IP_INTEL = DataTable(
 DATA_TABLES: tuple[DataTable, ...] = (USAGE, IP_INTEL)
 
 # The tables a load produces, in the order they are written (nodes before relationships).
-LOAD_TABLES: tuple[str, ...] = tuple(n.table for n in NODES) + tuple(r.table for r in RELATIONSHIPS) + tuple(
-    d.table for d in DATA_TABLES
+LOAD_TABLES: tuple[str, ...] = (
+    tuple(n.table for n in NODES)
+    + tuple(r.table for r in RELATIONSHIPS)
+    + tuple(d.table for d in DATA_TABLES)
 )
 
 # --------------------------------------------------------------------------- detection results
@@ -305,7 +310,9 @@ REL_BY_TABLE: dict[str, RelType] = {r.table: r for r in RELATIONSHIPS}
 DATA_BY_TABLE: dict[str, DataTable] = {d.table: d for d in DATA_TABLES}
 IDENTIFIER_BY_NAME: dict[str, IdentifierType] = {i.name: i for i in IDENTIFIER_TYPES}
 
-ALL_LABELS: tuple[str, ...] = tuple(n.label for n in NODES) + tuple(d.label for d in DATA_TABLES) + RESULT_LABELS
+ALL_LABELS: tuple[str, ...] = (
+    tuple(n.label for n in NODES) + tuple(d.label for d in DATA_TABLES) + RESULT_LABELS
+)
 ALL_REL_TYPES: tuple[str, ...] = tuple(r.type for r in RELATIONSHIPS) + RESULT_RELATIONSHIPS
 
 

@@ -142,7 +142,9 @@ def _bool(arr: pa.Array) -> np.ndarray:
 
 
 def _float(arr: pa.Array, fill: float = 0.0) -> np.ndarray:
-    return np.asarray(pc.fill_null(pc.cast(arr, pa.float64()), fill).to_numpy(zero_copy_only=False), dtype=float)
+    return np.asarray(
+        pc.fill_null(pc.cast(arr, pa.float64()), fill).to_numpy(zero_copy_only=False), dtype=float
+    )
 
 
 def _per_row(flags_by_name: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -217,7 +219,11 @@ def account_signals(tables: Mapping[str, pa.Table], links: Links) -> AccountSign
             if len(kind_code)
             else np.full(len(inp.ip_code), -1)
         )
-        for target, wanted in ((residential, ("residential_proxy",)), (hosting, HOSTING_KINDS), (vpn, ("vpn",))):
+        for target, wanted in (
+            (residential, ("residential_proxy",)),
+            (hosting, HOSTING_KINDS),
+            (vpn, ("vpn",)),
+        ):
             sel = ok & _per_row(np.isin(kinds, wanted), row_kind)
             target += np.bincount(ip_acc[sel], weights=ip_req[sel], minlength=n)
     browser_only = has_ua & ~non_browser
@@ -246,7 +252,9 @@ def account_signals(tables: Mapping[str, pa.Table], links: Links) -> AccountSign
     pay = links.incidence.get("payment")
     pm = inp.table("payment_methods")
     if pay is not None and pm is not None and "method_type" in pm.column_names:
-        mt = _take(pc.fill_null(_col(pm, "method_type"), ""), _lookup(pay.names, _col(pm, "payment_fingerprint")))
+        mt = _take(
+            pc.fill_null(_col(pm, "method_type"), ""), _lookup(pay.names, _col(pm, "payment_fingerprint"))
+        )
         prepaid_method = _bool(pc.match_substring_regex(pc.utf8_lower(mt), PREPAID_METHOD))
     return AccountSignals(
         created=created,
@@ -299,7 +307,9 @@ def _burst(cl: np.ndarray, t: np.ndarray, k: int, window_days: float) -> np.ndar
     return best
 
 
-def _top_names(cl: np.ndarray, code: np.ndarray, weight: np.ndarray, names: pa.Array, k: int, top: int = 3) -> list[str]:
+def _top_names(
+    cl: np.ndarray, code: np.ndarray, weight: np.ndarray, names: pa.Array, k: int, top: int = 3
+) -> list[str]:
     """Per cluster, the ``top`` names by summed weight, comma-separated (largest first)."""
     out = [""] * k
     sel = (cl >= 0) & (code >= 0) & (weight > 0)
@@ -409,16 +419,22 @@ def cluster_features(
         f["shared_payment_share"] = share(shared_acc)
         with_pay = np.zeros(len(labels), bool)
         with_pay[pay.account] = True
-        f["accounts_per_payment"] = np.bincount(cl, weights=with_pay[members].astype(float), minlength=k) / np.maximum(
-            n_methods, 1
-        )
+        f["accounts_per_payment"] = np.bincount(
+            cl, weights=with_pay[members].astype(float), minlength=k
+        ) / np.maximum(n_methods, 1)
         if len(sig.prepaid_method) and len(uid):
             prepaid = sig.prepaid_method[uid]
-            f["prepaid_share"] = np.bincount(ucl, weights=prepaid.astype(float), minlength=k) / np.maximum(n_methods, 1)
+            f["prepaid_share"] = np.bincount(ucl, weights=prepaid.astype(float), minlength=k) / np.maximum(
+                n_methods, 1
+            )
 
     # traffic through proxies
     ipr = np.bincount(cl, weights=sig.ip_requests[members], minlength=k)
-    for name, arr in (("residential_proxy_share", sig.residential), ("hosting_share", sig.hosting), ("vpn_share", sig.vpn)):
+    for name, arr in (
+        ("residential_proxy_share", sig.residential),
+        ("hosting_share", sig.hosting),
+        ("vpn_share", sig.vpn),
+    ):
         f[name] = np.bincount(cl, weights=arr[members], minlength=k) / np.maximum(ipr, 1)
     f["proxy_ips"] = 0
     f["proxy_providers"] = ""
@@ -467,7 +483,9 @@ def cluster_features(
         best = np.zeros(k)
         np.maximum.at(best, dcl, conc)
         f["rare_domain_share"] = best
-        f["top_domain"] = _top_names(dcl, did, np.where(nonweb, dcnt, 0).astype(float), sig.domain_names, k, top=1)
+        f["top_domain"] = _top_names(
+            dcl, did, np.where(nonweb, dcnt, 0).astype(float), sig.domain_names, k, top=1
+        )
     f["verified_share"] = share(sig.verified)
 
     # usage
@@ -533,16 +551,25 @@ def evidence_phrases(f: pd.DataFrame) -> pd.DataFrame:
     sm = f["shared_payment_methods"].astype(np.int64)
     p["shared_payment"] = np.where(
         sm > 0,
-        "shares " + sm.astype(str) + " payment method" + np.where(sm == 1, "", "s") + " ("
-        + f["accounts_per_shared_payment"].map("{:.1f}".format) + " accounts each)",
+        "shares "
+        + sm.astype(str)
+        + " payment method"
+        + np.where(sm == 1, "", "s")
+        + " ("
+        + f["accounts_per_shared_payment"].map("{:.1f}".format)
+        + " accounts each)",
         "no shared payment methods",
     )
     p["prepaid"] = _pct(f["prepaid_share"]) + " prepaid cards"
     first_prov = f["proxy_providers"].str.split(",").str[0].fillna("")
     via = np.where(first_prov != "", " (" + first_prov + ")", "")
     p["residential_proxy"] = (
-        f["proxy_ips"].astype(np.int64).astype(str) + " proxy IPs" + via + " carry "
-        + _pct(f["residential_proxy_share"]) + " of requests"
+        f["proxy_ips"].astype(np.int64).astype(str)
+        + " proxy IPs"
+        + via
+        + " carry "
+        + _pct(f["residential_proxy_share"])
+        + " of requests"
     )
     p["hosting"] = _pct(f["hosting_share"]) + " of requests from datacenter/Tor"
     p["vpn"] = _pct(f["vpn_share"]) + " of requests via VPN"

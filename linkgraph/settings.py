@@ -93,7 +93,9 @@ class DetectSettings:
         if unknown:
             raise ConfigError(f"unknown identifier type(s) in base_weights: {sorted(unknown)}")
         if "org" in self.base_weights:
-            raise ConfigError("org membership is a scoring signal, not a link: remove 'org' from base_weights")
+            raise ConfigError(
+                "org membership is a scoring signal, not a link: remove 'org' from base_weights"
+            )
         if any(v < 0 for v in self.base_weights.values()):
             raise ConfigError("base_weights must be >= 0")
         if self.damping not in DAMPINGS:
@@ -143,7 +145,9 @@ class DetectSettings:
             try:
                 data = tomllib.loads(raw.decode()) if path.suffix.lower() == ".toml" else json.loads(raw)
             except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as e:
-                raise ConfigError(f"settings file {path} is not valid {path.suffix[1:] or 'JSON'}: {e}") from e
+                raise ConfigError(
+                    f"settings file {path} is not valid {path.suffix[1:] or 'JSON'}: {e}"
+                ) from e
             if not isinstance(data, dict):
                 raise ConfigError(f"settings file {path} must hold a table/object")
         if "detect" in data and isinstance(data["detect"], dict):

@@ -61,8 +61,19 @@ ID_TYPE_DOC: dict[str, str] = {i.name: i.doc for i in schema.IDENTIFIER_TYPES}
 LABEL_ID_TYPE: dict[str, str] = {i.label: i.name for i in schema.IDENTIFIER_TYPES}
 
 CAMPAIGN_COLUMNS: tuple[str, ...] = (
-    "cluster_id", "score", "size", "status", "first_signup", "last_signup", "payment_methods",
-    "proxy_providers", "requests", "top_categories", "analyst", "decided_at", "evidence",
+    "cluster_id",
+    "score",
+    "size",
+    "status",
+    "first_signup",
+    "last_signup",
+    "payment_methods",
+    "proxy_providers",
+    "requests",
+    "top_categories",
+    "analyst",
+    "decided_at",
+    "evidence",
 )
 
 
@@ -89,11 +100,15 @@ class StoreStatus:
     def guidance(self) -> str:
         """One sentence telling an analyst what to do next ("" when there is data to show)."""
         if not self.has_accounts:
-            return ("No data yet: run `linkgraph load EXPORT_DIR` then `linkgraph detect` "
-                    "(or upload an export on the Load & export page).")
+            return (
+                "No data yet: run `linkgraph load EXPORT_DIR` then `linkgraph detect` "
+                "(or upload an export on the Load & export page)."
+            )
         if not self.has_run:
-            return ("Accounts are loaded but no campaigns were detected yet: run `linkgraph detect` "
-                    "(or press Detect on the Load & export page).")
+            return (
+                "Accounts are loaded but no campaigns were detected yet: run `linkgraph detect` "
+                "(or press Detect on the Load & export page)."
+            )
         return ""
 
 
@@ -101,8 +116,11 @@ def store_status(store: Store) -> StoreStatus:
     counts = store.counts()
     runs = store.runs()
     return StoreStatus(
-        location=store.location, backend=store.backend, accounts=int(counts.get("Account", 0)),
-        runs=len(runs), latest_run=runs[0] if runs else None,
+        location=store.location,
+        backend=store.backend,
+        accounts=int(counts.get("Account", 0)),
+        runs=len(runs),
+        latest_run=runs[0] if runs else None,
     )
 
 
@@ -112,7 +130,9 @@ def latest_decisions(decisions: Iterable[Decision]) -> dict[str, Decision]:
     out: dict[str, Decision] = {}
     for d in decisions:
         cur = out.get(d.cluster_id)
-        if cur is None or (d.decided_at is not None and cur.decided_at is not None and d.decided_at > cur.decided_at):
+        if cur is None or (
+            d.decided_at is not None and cur.decided_at is not None and d.decided_at > cur.decided_at
+        ):
             out[d.cluster_id] = d
     return out
 
@@ -254,8 +274,9 @@ def score_breakdown(row: pd.Series | dict[str, Any]) -> pd.DataFrame:
             continue
         if contribution == 0.0 or math.isnan(contribution):
             continue
-        rows.append({"feature": name, "contribution": round(contribution, 4),
-                     "value": _fmt_value(features.get(name))})
+        rows.append(
+            {"feature": name, "contribution": round(contribution, 4), "value": _fmt_value(features.get(name))}
+        )
     df = pd.DataFrame(rows, columns=["feature", "contribution", "value"])
     if df.empty:
         return df
@@ -266,8 +287,10 @@ def score_breakdown(row: pd.Series | dict[str, Any]) -> pd.DataFrame:
 def raw_features(row: pd.Series | dict[str, Any]) -> pd.DataFrame:
     """The cluster's measured features (shares, counts, rates) as text, by name."""
     features = _json_obj(row.get("features"))
-    return pd.DataFrame([{"feature": k, "value": _fmt_value(v)} for k, v in sorted(features.items())],
-                        columns=["feature", "value"])
+    return pd.DataFrame(
+        [{"feature": k, "value": _fmt_value(v)} for k, v in sorted(features.items())],
+        columns=["feature", "value"],
+    )
 
 
 def _fmt_value(value: Any) -> str:
@@ -314,7 +337,8 @@ def shared_infrastructure(identifiers: pa.Table | pd.DataFrame, cluster_id: str)
     else:
         df = identifiers[identifiers["cluster_id"] == cluster_id]
     df = df[["id_type", "identifier", "members"]].sort_values(
-        ["members", "id_type", "identifier"], ascending=[False, True, True], kind="stable")
+        ["members", "id_type", "identifier"], ascending=[False, True, True], kind="stable"
+    )
     return df.reset_index(drop=True)
 
 
@@ -323,7 +347,9 @@ def infrastructure_summary(infra: pd.DataFrame) -> pd.DataFrame:
     cols = ["id_type", "meaning", "identifiers", "max_members"]
     if infra.empty:
         return pd.DataFrame(columns=cols)
-    g = infra.groupby("id_type", sort=False).agg(identifiers=("identifier", "size"), max_members=("members", "max"))
+    g = infra.groupby("id_type", sort=False).agg(
+        identifiers=("identifier", "size"), max_members=("members", "max")
+    )
     g = g.reset_index().sort_values(["max_members", "identifiers"], ascending=False, kind="stable")
     g["meaning"] = g["id_type"].map(lambda t: ID_TYPE_DOC.get(t, t))
     return g[cols].reset_index(drop=True)
@@ -375,15 +401,24 @@ def neighbourhood_pairs(nbh: pd.DataFrame) -> pd.DataFrame:
     if nbh.empty:
         return pd.DataFrame(columns=PAIR_COLUMNS)
     direct = nbh[nbh["src_label"] == "Account"]
-    out = [pd.DataFrame({
-        "account_id": direct["src"], "label": direct["dst_label"], "identifier": direct["dst"],
-    })]
+    out = [
+        pd.DataFrame(
+            {
+                "account_id": direct["src"],
+                "label": direct["dst_label"],
+                "identifier": direct["dst"],
+            }
+        )
+    ]
     via_ip = nbh[nbh["src_label"] == "IPAddress"]
     if not via_ip.empty:
         ip_owner = direct[direct["dst_label"] == "IPAddress"][["src", "dst"]].rename(
-            columns={"src": "account_id", "dst": "ip"})
+            columns={"src": "account_id", "dst": "ip"}
+        )
         j = via_ip.merge(ip_owner, left_on="src", right_on="ip")
-        out.append(pd.DataFrame({"account_id": j["account_id"], "label": j["dst_label"], "identifier": j["dst"]}))
+        out.append(
+            pd.DataFrame({"account_id": j["account_id"], "label": j["dst_label"], "identifier": j["dst"]})
+        )
     pairs = pd.concat(out, ignore_index=True)
     pairs["id_type"] = pairs["label"].map(LABEL_ID_TYPE)
     pairs = pairs.dropna(subset=["id_type"]).drop_duplicates()
@@ -399,7 +434,9 @@ def sample_members(member_ids: Sequence[str], k: int) -> list[str]:
     return [ids[int(i * step)] for i in range(k)]
 
 
-def cluster_edges(store: Store, cluster_id: str, member_ids: Sequence[str], max_accounts: int = 60) -> ClusterEdges:
+def cluster_edges(
+    store: Store, cluster_id: str, member_ids: Sequence[str], max_accounts: int = 60
+) -> ClusterEdges:
     """Account -> identifier pairs for the cluster graph, bounded by ``max_accounts``.
 
     One ``cluster_graph`` query (all members' identifiers, on either backend), then a sample of
@@ -489,27 +526,58 @@ def graph_elements(
         nid = f"n{len(nodes)}"
         node_id[("Account", acc)] = nid
         d = int(acc_degree.get(acc, 0))
-        nodes.append({"data": {"id": nid, "label": "Account", "name": _safe(acc), "degree": d,
-                               "size": node_size(d), **({"focus": "yes"} if acc == focus else {})}})
+        nodes.append(
+            {
+                "data": {
+                    "id": nid,
+                    "label": "Account",
+                    "name": _safe(acc),
+                    "degree": d,
+                    "size": node_size(d),
+                    **({"focus": "yes"} if acc == focus else {}),
+                }
+            }
+        )
     id_degree = p.groupby(["id_type", "label", "identifier"]).size()
     for (id_type, label, ident), d in id_degree.items():
         nid = f"n{len(nodes)}"
         node_id[(label, ident)] = nid
-        nodes.append({"data": {"id": nid, "label": label, "name": _safe(ident), "kind": _safe(id_type),
-                               "degree": int(d), "size": node_size(int(d))}})
+        nodes.append(
+            {
+                "data": {
+                    "id": nid,
+                    "label": label,
+                    "name": _safe(ident),
+                    "kind": _safe(id_type),
+                    "degree": int(d),
+                    "size": node_size(int(d)),
+                }
+            }
+        )
     edges: list[dict[str, Any]] = []
     rel_of = {i.label: i.path[-1] if len(i.path) == 1 else "VIA_IP" for i in schema.IDENTIFIER_TYPES}
     for row in p.itertuples(index=False):
         src, dst = node_id.get(("Account", row.account_id)), node_id.get((row.label, row.identifier))
         if src and dst:
-            edges.append({"data": {"id": f"e{len(edges)}", "source": src, "target": dst,
-                                   "label": rel_of.get(row.label, "LINKED")}})
+            edges.append(
+                {
+                    "data": {
+                        "id": f"e{len(edges)}",
+                        "source": src,
+                        "target": dst,
+                        "label": rel_of.get(row.label, "LINKED"),
+                    }
+                }
+            )
     n_ids = len(id_degree)
     labels = tuple(sorted({n["data"]["label"] for n in nodes}))
     return GraphElements(
-        {"nodes": nodes, "edges": edges}, accounts=len(kept_acc), identifiers=n_ids,
+        {"nodes": nodes, "edges": edges},
+        accounts=len(kept_acc),
+        identifiers=n_ids,
         dropped_accounts=max(len(all_accounts) - len(kept_acc), 0),
-        dropped_identifiers=max(len(id_deg) - len(kept_ids), 0), labels=labels,
+        dropped_identifiers=max(len(id_deg) - len(kept_ids), 0),
+        labels=labels,
     )
 
 
@@ -523,15 +591,30 @@ def path_graph(path: pd.DataFrame) -> GraphElements:
     prev_rel: str | None = None
     for row in path.sort_values("step").itertuples(index=False):
         nid = f"n{len(nodes)}"
-        nodes.append({"data": {"id": nid, "label": row.label, "name": _safe(row.node), "degree": 2,
-                               "size": node_size(2)}})
+        nodes.append(
+            {
+                "data": {
+                    "id": nid,
+                    "label": row.label,
+                    "name": _safe(row.node),
+                    "degree": 2,
+                    "size": node_size(2),
+                }
+            }
+        )
         if prev is not None:
             rel = row.rel if isinstance(row.rel, str) and row.rel else prev_rel or "LINKED"
-            edges.append({"data": {"id": f"e{len(edges)}", "source": prev, "target": nid, "label": _safe(rel)}})
+            edges.append(
+                {"data": {"id": f"e{len(edges)}", "source": prev, "target": nid, "label": _safe(rel)}}
+            )
         prev, prev_rel = nid, row.rel if isinstance(row.rel, str) else None
     accounts = sum(1 for n in nodes if n["data"]["label"] == "Account")
-    return GraphElements({"nodes": nodes, "edges": edges}, accounts, len(nodes) - accounts,
-                         labels=tuple(sorted({n["data"]["label"] for n in nodes})))
+    return GraphElements(
+        {"nodes": nodes, "edges": edges},
+        accounts,
+        len(nodes) - accounts,
+        labels=tuple(sorted({n["data"]["label"] for n in nodes})),
+    )
 
 
 # --------------------------------------------------------------------------- account view
@@ -563,7 +646,9 @@ def neighbourhood_graph(nbh: pd.DataFrame, account_id: str, max_accounts: int = 
         return GraphElements({"nodes": [], "edges": []}, 0, 0)
     hop1 = neighbourhood_pairs(nbh[nbh["hop"] == 1])
     hop2 = nbh[(nbh["hop"] == 2) & (nbh["src_label"] == "Account")]
-    hop2_pairs = pd.DataFrame({"account_id": hop2["src"], "label": hop2["dst_label"], "identifier": hop2["dst"]})
+    hop2_pairs = pd.DataFrame(
+        {"account_id": hop2["src"], "label": hop2["dst_label"], "identifier": hop2["dst"]}
+    )
     hop2_pairs["id_type"] = hop2_pairs["label"].map(LABEL_ID_TYPE)
     pairs = pd.concat([hop1, hop2_pairs[PAIR_COLUMNS]], ignore_index=True).dropna(subset=["id_type"])
     own = pairs[pairs["account_id"] == account_id][["id_type", "identifier"]]
@@ -606,7 +691,9 @@ def linking_path(store: Store, a: str, b: str, max_hops: int = 8) -> LinkPath | 
 # --------------------------------------------------------------------------- decisions
 def record_decision(store: Store, cluster_id: str, status: str, analyst: str, note: str = "") -> Decision:
     """Append an analyst decision (the store stamps the time); raises ValueError on bad input."""
-    return store.add_decision(Decision(cluster_id=cluster_id, status=status, analyst=analyst.strip(), note=note))
+    return store.add_decision(
+        Decision(cluster_id=cluster_id, status=status, analyst=analyst.strip(), note=note)
+    )
 
 
 def decisions_table(decisions: Iterable[Decision]) -> pd.DataFrame:
@@ -639,7 +726,9 @@ def exportable(store: Store, cluster_ids: Sequence[str]) -> list[str]:
     from linkgraph import exports
 
     in_force = exports.decisions_in_force(store)
-    return [c for c in dict.fromkeys(cluster_ids) if not (c in in_force and in_force[c].status == "dismissed")]
+    return [
+        c for c in dict.fromkeys(cluster_ids) if not (c in in_force and in_force[c].status == "dismissed")
+    ]
 
 
 def export_bytes(store: Store, fmt: str, cluster_ids: Sequence[str]) -> bytes:
@@ -682,7 +771,9 @@ def _safe_member_path(dest: Path, name: str) -> Path:
     return target
 
 
-def extract_upload(files: Sequence[tuple[str, bytes]], dest: Path, limits: UploadLimits | None = None) -> Path:
+def extract_upload(
+    files: Sequence[tuple[str, bytes]], dest: Path, limits: UploadLimits | None = None
+) -> Path:
     """Write uploaded files (export tables, or one zip of an export directory) under ``dest``.
 
     Returns the export directory to load: ``dest`` itself, or the single folder a zip holds.
@@ -701,7 +792,9 @@ def extract_upload(files: Sequence[tuple[str, bytes]], dest: Path, limits: Uploa
             total += _extract_zip(base, data, dest, limits, total)
             continue
         if not _NAME_OK.match(base) or base.startswith("."):
-            raise ExportError(Problem(base, "refused: file names may only use letters, digits, '.', '_' and '-'"))
+            raise ExportError(
+                Problem(base, "refused: file names may only use letters, digits, '.', '_' and '-'")
+            )
         total += len(data)
         if total > limits.max_total_bytes:
             raise ExportError(Problem(base, "refused: upload larger than the limit"))
@@ -730,7 +823,11 @@ def _extract_zip(name: str, data: bytes, dest: Path, limits: UploadLimits, alrea
             kind = stat.S_IFMT(mode)  # 0 when the zip tool recorded no Unix file type
             if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
                 raise ExportError(Problem(info.filename, "refused: links and special files are not allowed"))
-            if info.compress_size and info.file_size / info.compress_size > limits.max_ratio and info.file_size > 1 << 20:
+            if (
+                info.compress_size
+                and info.file_size / info.compress_size > limits.max_ratio
+                and info.file_size > 1 << 20
+            ):
                 raise ExportError(Problem(info.filename, "refused: compression ratio too high (zip bomb?)"))
             targets.append((info, _safe_member_path(dest, info.filename)))
         written = 0
@@ -743,13 +840,16 @@ def _extract_zip(name: str, data: bytes, dest: Path, limits: UploadLimits, alrea
                 while chunk := src.read(1 << 20):
                     written += len(chunk)
                     if already + written > limits.max_total_bytes:
-                        raise ExportError(Problem(info.filename, "refused: uncompressed size exceeds the upload limit"))
+                        raise ExportError(
+                            Problem(info.filename, "refused: uncompressed size exceeds the upload limit")
+                        )
                     out.write(chunk)
         return written
 
 
-def load_upload(store: Store, files: Sequence[tuple[str, bytes]], workdir: Path,
-                limits: UploadLimits | None = None) -> Any:
+def load_upload(
+    store: Store, files: Sequence[tuple[str, bytes]], workdir: Path, limits: UploadLimits | None = None
+) -> Any:
     """Extract an upload safely under ``workdir`` and load it with ``linkgraph.pipeline.load``.
 
     Returns the ``LoadReport``; raises ``ExportError`` (with ``.problems``) for a bad upload or
@@ -765,8 +865,10 @@ def load_upload(store: Store, files: Sequence[tuple[str, bytes]], workdir: Path,
 def problems_table(error: LinkGraphError) -> pd.DataFrame:
     """A load error as rows (file, row, column, reason) for an inline table."""
     problems = error.problems if isinstance(error, ExportError) else [Problem("", str(error))]
-    return pd.DataFrame([{"file": p.file, "row": p.row, "column": p.column, "reason": p.reason} for p in problems],
-                        columns=["file", "row", "column", "reason"])
+    return pd.DataFrame(
+        [{"file": p.file, "row": p.row, "column": p.column, "reason": p.reason} for p in problems],
+        columns=["file", "row", "column", "reason"],
+    )
 
 
 # --------------------------------------------------------------------------- text
@@ -787,12 +889,52 @@ def fmt_ts(value: Any) -> str:
 
 
 __all__ = [
-    "OPEN", "STATUSES", "NODE_COLOURS", "StoreStatus", "store_status", "latest_decisions", "campaigns_table",
-    "load_campaigns", "provider_options", "view_options", "CampaignFilter", "filter_campaigns",
-    "display_campaigns", "signup_bounds", "search", "score_breakdown", "raw_features", "cluster_row", "cluster_members",
-    "shared_infrastructure", "infrastructure_summary", "signup_timeline", "daily_traffic", "ClusterEdges",
-    "cluster_edges", "neighbourhood_pairs", "sample_members", "GraphElements", "graph_elements", "path_graph",
-    "account_detail", "neighbourhood", "neighbourhood_graph", "LinkPath", "linking_path", "record_decision",
-    "decisions_table", "exportable", "export_bytes", "NothingToExportError", "EXPORT_FORMATS", "UploadLimits", "extract_upload", "load_upload",
-    "problems_table", "md", "fmt_ts", "QueryError",
+    "OPEN",
+    "STATUSES",
+    "NODE_COLOURS",
+    "StoreStatus",
+    "store_status",
+    "latest_decisions",
+    "campaigns_table",
+    "load_campaigns",
+    "provider_options",
+    "view_options",
+    "CampaignFilter",
+    "filter_campaigns",
+    "display_campaigns",
+    "signup_bounds",
+    "search",
+    "score_breakdown",
+    "raw_features",
+    "cluster_row",
+    "cluster_members",
+    "shared_infrastructure",
+    "infrastructure_summary",
+    "signup_timeline",
+    "daily_traffic",
+    "ClusterEdges",
+    "cluster_edges",
+    "neighbourhood_pairs",
+    "sample_members",
+    "GraphElements",
+    "graph_elements",
+    "path_graph",
+    "account_detail",
+    "neighbourhood",
+    "neighbourhood_graph",
+    "LinkPath",
+    "linking_path",
+    "record_decision",
+    "decisions_table",
+    "exportable",
+    "export_bytes",
+    "NothingToExportError",
+    "EXPORT_FORMATS",
+    "UploadLimits",
+    "extract_upload",
+    "load_upload",
+    "problems_table",
+    "md",
+    "fmt_ts",
+    "QueryError",
 ]

@@ -4,7 +4,7 @@
 names an export directory may contain (``accounts`` required, the rest optional).
 """
 
-from loaders.export import load_export
-from loaders.validate import TABLE_FILES
+from linkgraph.loaders.export import load_export
+from linkgraph.loaders.validate import TABLE_FILES
 
 __all__ = ["TABLE_FILES", "load_export"]

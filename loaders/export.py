@@ -32,15 +32,11 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-
-from linkgraph import schema
-from linkgraph.errors import ExportError, LinkGraphError, MappingError, Problem
-from linkgraph.model import LoadBatch, SourceFile
-from loaders import normalise
-from loaders.mapping import Mapping, load_mapping
-from loaders.privacy import PseudonymiseFn
-from loaders.readers import READERS, CsvReader, JsonlReader, open_reader, split_name
-from loaders.validate import (
+from linkgraph.loaders import normalise
+from linkgraph.loaders.mapping import Mapping, load_mapping
+from linkgraph.loaders.privacy import PseudonymiseFn
+from linkgraph.loaders.readers import READERS, CsvReader, JsonlReader, open_reader, split_name
+from linkgraph.loaders.validate import (
     CHILD_TABLES,
     RAW_SCHEMAS,
     REQUIRED_TABLES,
@@ -49,6 +45,10 @@ from loaders.validate import (
     Problems,
     stage_chunk,
 )
+
+from linkgraph import schema
+from linkgraph.errors import ExportError, LinkGraphError, MappingError, Problem
+from linkgraph.model import LoadBatch, SourceFile
 
 log = logging.getLogger(__name__)
 
@@ -469,9 +469,7 @@ def load_export(
         stop = threading.Event()
         order = sorted(TABLE_FILES, key=lambda t: -found.files[t].stat().st_size if t in found.files else 0)
         staged: dict[str, Future[_Staged]] = {
-            t: stagers.submit(
-                _stage_table, t, found.files.get(t), raw, mp, pseudo, chunk_rows, tracker, stop
-            )
+            t: stagers.submit(_stage_table, t, found.files.get(t), raw, mp, pseudo, chunk_rows, tracker, stop)
             for t in order
         }
         try:
@@ -586,8 +584,16 @@ def _stage_table(
             out.rows = 0
             return out
         out.rows = _stream_file(
-            table, file, mp, writer, out.problems, out.warnings.append, pseudo, chunk_rows,
-            tracker.for_file(table), stop,
+            table,
+            file,
+            mp,
+            writer,
+            out.problems,
+            out.warnings.append,
+            pseudo,
+            chunk_rows,
+            tracker.for_file(table),
+            stop,
         )
         tracker.for_file(table)(size, f"{file.name}: {out.rows:,} rows")
         if table in REQUIRED_TABLES and out.rows == 0 and not out.problems:

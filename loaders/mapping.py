@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from linkgraph.loaders.validate import FORMAT, TABLE_FILES
+
 from linkgraph.errors import MappingError
-from loaders.validate import FORMAT, TABLE_FILES
 
 
 @dataclass(frozen=True)

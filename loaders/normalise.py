@@ -264,7 +264,9 @@ def _parse_ipv4(values: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:
 
 
 def _ipv4_text(value: np.ndarray) -> pa.Array:
-    octets = [pc.cast(pa.array((value >> np.uint64(s)) & np.uint64(255)), pa.string()) for s in (24, 16, 8, 0)]
+    octets = [
+        pc.cast(pa.array((value >> np.uint64(s)) & np.uint64(255)), pa.string()) for s in (24, 16, 8, 0)
+    ]
     return pc.binary_join_element_wise(*octets, ".")
 
 
@@ -325,7 +327,9 @@ def _parse_distinct_ips(values: pa.Array) -> ParsedIPs:
     version = np.where(ok, 4, 0).astype(np.int64)
     hi = np.zeros(n, dtype=np.uint64)
     lo = value
-    colon = np.flatnonzero(pc.fill_null(pc.match_substring(values, ":"), False).to_numpy(zero_copy_only=False))
+    colon = np.flatnonzero(
+        pc.fill_null(pc.match_substring(values, ":"), False).to_numpy(zero_copy_only=False)
+    )
     if len(colon):
         ok6, text6, ver6, hi6, lo6, sub6 = _ipv6_distinct(values.take(pa.array(colon)).to_pylist())
         ok6a = np.array(ok6, dtype=bool)
@@ -675,7 +679,9 @@ def parse_dates(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, np.ndarra
     else:
         ts, bad = parse_timestamps(text)
         out = pc.cast(pc.cast(ts, pa.timestamp("us")), pa.date32())
-    year0 = np.asarray(pc.fill_null(pc.less(pc.cast(out, pa.int32()), _DAY_ONE), False).to_numpy(zero_copy_only=False))
+    year0 = np.asarray(
+        pc.fill_null(pc.less(pc.cast(out, pa.int32()), _DAY_ONE), False).to_numpy(zero_copy_only=False)
+    )
     return pc.if_else(pa.array(~year0), out, pa.scalar(None, pa.date32())), bad | year0
 
 

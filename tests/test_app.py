@@ -19,8 +19,13 @@ from linkgraph.store import open_store
 from tests.test_app_support import copy_store, export_dir
 
 APP = str(Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py")
-PAGES = ["app_pages/campaigns.py", "app_pages/campaign.py", "app_pages/account.py", "app_pages/decisions.py",
-         "app_pages/load_export.py"]
+PAGES = [
+    "app_pages/campaigns.py",
+    "app_pages/campaign.py",
+    "app_pages/account.py",
+    "app_pages/decisions.py",
+    "app_pages/load_export.py",
+]
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +133,9 @@ def test_open_campaign_record_decision_persists_and_changes_export(db):
     assert at.title[0].value == "Campaign detail"
     assert at.selectbox(key="campaign_pick").value == cid
     assert any("Evidence" in m.value for m in at.markdown)
-    members = [d.value for d in at.dataframe if "payment_methods" in d.value.columns and "ips" in d.value.columns][0]
+    members = [
+        d.value for d in at.dataframe if "payment_methods" in d.value.columns and "ips" in d.value.columns
+    ][0]
     assert len(members) == int(table["size"].iloc[0])
 
     # (a second store object on the same file in this process must be closed before the app
@@ -147,7 +154,9 @@ def test_open_campaign_record_decision_persists_and_changes_export(db):
     with open_store(str(db), read_only=True) as reopened:
         ds = reopened.decisions(cid)
         after = pd.read_csv(io.BytesIO(views.export_bytes(reopened, "csv", [cid, other])))
-    assert [(d.status, d.analyst, d.note) for d in ds] == [("dismissed", "ana", "benign university lab <b>x</b>")]
+    assert [(d.status, d.analyst, d.note) for d in ds] == [
+        ("dismissed", "ana", "benign university lab <b>x</b>")
+    ]
     assert ds[0].decided_at is not None
     assert set(after["cluster_id"]) == {other}
 

@@ -83,7 +83,8 @@ def snapshot(store: DuckDBStore) -> dict[str, Any]:
         "tables": {t: _rows(store.read_table(t)) for t in schema.LOAD_TABLES},
         "counts": store.counts(),
         "load_runs": [
-            (r.load_id, r.fingerprint, r.source, r.started_at, r.finished_at, r.counts) for r in store.load_runs()
+            (r.load_id, r.fingerprint, r.source, r.started_at, r.finished_at, r.counts)
+            for r in store.load_runs()
         ],
         "runs": [r.run_id for r in store.runs()],
         "decisions": store.decisions(),
@@ -192,8 +193,11 @@ def test_every_problem_is_reported_not_just_the_first(good_store: DuckDBStore, t
     with pytest.raises(ExportError) as info:
         load(good_store, export)
     found = {(p.row, p.column, p.reason.split(" (")[0]) for p in info.value.problems}
-    assert {(1, "ip", "invalid IP address"), (3, "ip", "invalid IP address"),
-            (3, "request_count", "negative value")} <= found
+    assert {
+        (1, "ip", "invalid IP address"),
+        (3, "ip", "invalid IP address"),
+        (3, "request_count", "negative value"),
+    } <= found
     assert "and 2 more problems" in str(info.value)
 
 
@@ -202,7 +206,7 @@ def test_every_problem_is_reported_not_just_the_first(good_store: DuckDBStore, t
 
 
 def test_jsonl_with_mixed_types_blank_lines_and_no_final_newline(tmp_path: Path) -> None:
-    from loaders import load_export
+    from linkgraph.loaders import load_export
 
     export = tmp_path / "e"
     export.mkdir()
@@ -215,7 +219,9 @@ def test_jsonl_with_mixed_types_blank_lines_and_no_final_newline(tmp_path: Path)
     )
     (export / "usage.jsonl").write_text(
         '{"account_id": "x8", "day": "2024-01-02", "requests": 5}\n'
-        '{"account_id": "x8", "day": "2024-01-03", "requests": "6", "tokens": 7.0}\n', encoding="utf-8")
+        '{"account_id": "x8", "day": "2024-01-03", "requests": "6", "tokens": 7.0}\n',
+        encoding="utf-8",
+    )
     batch = load_export(export, staging_dir=tmp_path)
     try:
         accounts = {r["account_id"]: r for r in batch.read("accounts").to_pylist()}
@@ -227,12 +233,14 @@ def test_jsonl_with_mixed_types_blank_lines_and_no_final_newline(tmp_path: Path)
     assert json.loads(accounts["7"]["extra"]) == {"tier": '{"a": [1, 2]}'}
     assert json.loads(accounts["x9"]["extra"]) == {"tier": "3"}
     assert sorted((u["day"].isoformat(), u["requests"], u["tokens"]) for u in usage) == [
-        ("2024-01-02", 5, None), ("2024-01-03", 6, 7)]
+        ("2024-01-02", 5, None),
+        ("2024-01-03", 6, 7),
+    ]
 
 
 def test_jsonl_line_longer_than_a_read_block(tmp_path: Path) -> None:
     """A line longer than the reader's block is carried over whole, not split."""
-    from loaders import load_export
+    from linkgraph.loaders import load_export
 
     export = tmp_path / "e"
     export.mkdir()
@@ -250,28 +258,35 @@ def test_jsonl_line_longer_than_a_read_block(tmp_path: Path) -> None:
 
 
 def test_jsonl_errors_name_every_bad_line(tmp_path: Path) -> None:
-    from loaders import load_export
+    from linkgraph.loaders import load_export
 
     export = tmp_path / "e"
     export.mkdir()
     good = '{"account_id": "a%d", "created_at": "2024-01-01"}'
     (export / "accounts.jsonl").write_bytes(
-        "\n".join([good % 1, "{oops", good % 3, "42", "b\xff".encode("latin-1").decode("latin-1"), good % 6]).encode(
-            "latin-1") + b"\n")
+        "\n".join(
+            [good % 1, "{oops", good % 3, "42", "b\xff".encode("latin-1").decode("latin-1"), good % 6]
+        ).encode("latin-1")
+        + b"\n"
+    )
     with pytest.raises(ExportError) as info:
         load_export(export, staging_dir=tmp_path)
     assert [(p.row, p.reason.split(":")[0]) for p in info.value.problems] == [
-        (2, "broken JSON line"), (4, "line is not a JSON object"), (5, "line is not valid UTF-8")]
+        (2, "broken JSON line"),
+        (4, "line is not a JSON object"),
+        (5, "line is not valid UTF-8"),
+    ]
 
 
 def test_csv_multiline_values_and_crlf_load(tmp_path: Path) -> None:
     """Quoted line breaks inside a value (not in the last row) and CRLF line ends are legal CSV."""
-    from loaders import load_export
+    from linkgraph.loaders import load_export
 
     export = tmp_path / "e"
     export.mkdir()
     (export / "accounts.csv").write_bytes(
-        b'account_id,created_at,note\r\na1,2024-01-01,"line one\r\nline two"\r\na2,2024-01-02,plain\r\n')
+        b'account_id,created_at,note\r\na1,2024-01-01,"line one\r\nline two"\r\na2,2024-01-02,plain\r\n'
+    )
     batch = load_export(export, staging_dir=tmp_path)
     try:
         rows = {r["account_id"]: r for r in batch.read("accounts").to_pylist()}
@@ -285,7 +300,7 @@ def test_csv_gzip_corrupt_after_the_header(tmp_path: Path) -> None:
     """The header decompresses, the body does not: still a gzip error naming the file."""
     import gzip as gz
 
-    from loaders import load_export
+    from linkgraph.loaders import load_export
 
     export = tmp_path / "e"
     export.mkdir()

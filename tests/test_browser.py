@@ -25,12 +25,21 @@ from tests.test_app_support import copy_store
 
 CHROMIUM = "/usr/bin/chromium"
 REPO = Path(__file__).resolve().parent.parent
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing: apt-get install -y chromium"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing: apt-get install -y chromium"
+    ),
 ]
 
 
@@ -50,9 +59,23 @@ def server(tmp_path_factory):
     env.pop("LINKGRAPH_APP_PASSWORD", None)
     log = open(root / "streamlit.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app" / "streamlit_app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-        env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(REPO / "app" / "streamlit_app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        env=env,
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -117,7 +140,8 @@ def _settle(page) -> None:
     """Wait until Streamlit has finished the script run (no 'Running…' status)."""
     page.wait_for_timeout(300)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
+    )
 
 
 def test_campaigns_to_campaign_graph_in_chromium(server, browser, shots):
@@ -161,8 +185,10 @@ def test_campaigns_to_campaign_graph_in_chromium(server, browser, shots):
     page.wait_for_timeout(1000)
     page.screenshot(path=str(shots / "account.png"), full_page=True)
 
-    for link, heading, name in (("Decisions", "Decisions", "decisions.png"),
-                                ("Load & export", "Load & export", "load_export.png")):
+    for link, heading, name in (
+        ("Decisions", "Decisions", "decisions.png"),
+        ("Load & export", "Load & export", "load_export.png"),
+    ):
         page.get_by_role("link", name=link).click()
         page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=30_000)
         _settle(page)

@@ -18,8 +18,9 @@ COMMANDS = sorted(cli.commands)
 
 def run(args: list[str], **kw) -> subprocess.CompletedProcess[str]:
     """Run the real console entry point in a subprocess (exit codes and stderr as a user sees them)."""
-    return subprocess.run([sys.executable, "-m", "linkgraph.cli", *args], capture_output=True, text=True,
-                          timeout=300, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "linkgraph.cli", *args], capture_output=True, text=True, timeout=300, **kw
+    )
 
 
 def test_every_command_has_help_text():

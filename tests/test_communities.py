@@ -65,8 +65,9 @@ def test_min_size_drops_small_communities() -> None:
 
 def test_strong_components_use_only_strong_links() -> None:
     # 0-1-2 strong chain, 2-3 weak, 3-4-5 strong triangle, 6-7 strong but too small
-    links = make_links(8, [(0, 1, 1.0), (1, 2, 0.9), (2, 3, 0.1), (3, 4, 0.6), (4, 5, 0.6), (3, 5, 0.6),
-                           (6, 7, 2.0)])
+    links = make_links(
+        8, [(0, 1, 1.0), (1, 2, 0.9), (2, 3, 0.1), (3, 4, 0.6), (4, 5, 0.6), (3, 5, 0.6), (6, 7, 2.0)]
+    )
     part = communities.strong_components(links, DetectSettings(strong_threshold=0.5))
     assert part.n_clusters == 2
     assert len({part.labels[0], part.labels[1], part.labels[2]}) == 1

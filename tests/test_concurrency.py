@@ -35,8 +35,12 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("conc-exports")
     out = {}
     for name, n, seed in (("base", 1_000, 21), ("big", 15_000, 22), ("other", 500, 23)):
-        res = subprocess.run(cli("generate", str(root / name), "--accounts", str(n), "--seed", str(seed)),
-                             capture_output=True, text=True, check=False)
+        res = subprocess.run(
+            cli("generate", str(root / name), "--accounts", str(n), "--seed", str(seed)),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert res.returncode == 0, res.stderr
         out[name] = root / name
     return out
@@ -72,8 +76,12 @@ def test_reads_during_load_see_old_or_new_state_never_an_error(
     assert reader.query("search", {"term": newcomer, "limit": 5}).empty
 
     observed: list[tuple[dict[str, int], int]] = []
-    proc = subprocess.Popen(cli("load", str(exports["big"]), "--db", str(base_store)),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        cli("load", str(exports["big"]), "--db", str(base_store)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         while proc.poll() is None:
             counts = reader.counts()  # any exception here fails the test
@@ -104,8 +112,9 @@ def test_reads_during_detect_see_previous_or_new_run(base_store: Path) -> None:
     old = _sorted_rows(reader.read_result("clusters"))
     counts = reader.counts()
     seen: list[tuple[list[int], list[tuple[Any, ...]]]] = []
-    proc = subprocess.Popen(cli("detect", "--db", str(base_store)), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        cli("detect", "--db", str(base_store)), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     try:
         while proc.poll() is None:
             runs = [r.run_id for r in reader.runs()]
@@ -143,12 +152,21 @@ def test_two_loads_at_once_second_is_refused_with_the_holders_pid(
 ) -> None:
     with DuckDBStore(base_store, read_only=True) as s:
         loads_before = len(s.load_runs())
-    first = subprocess.Popen(cli("load", str(exports["big"]), "--db", str(base_store)),
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    first = subprocess.Popen(
+        cli("load", str(exports["big"]), "--db", str(base_store)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         _wait_for_lock_holder(base_store, first)
-        second = subprocess.run(cli("load", str(exports["other"]), "--db", str(base_store)),
-                                capture_output=True, text=True, timeout=120, check=False)
+        second = subprocess.run(
+            cli("load", str(exports["other"]), "--db", str(base_store)),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert first.poll() is None, "the loads did not overlap; the test proves nothing"
         assert second.returncode == 3, second.stdout + second.stderr
         message = second.stdout + second.stderr
@@ -165,8 +183,13 @@ def test_two_loads_at_once_second_is_refused_with_the_holders_pid(
     assert len(runs) == loads_before + 1 and runs[-1].source == str(exports["big"].resolve())
 
     # once the first has finished, the refused load goes through: serialised, not lost
-    again = subprocess.run(cli("load", str(exports["other"]), "--db", str(base_store)),
-                           capture_output=True, text=True, timeout=120, check=False)
+    again = subprocess.run(
+        cli("load", str(exports["other"]), "--db", str(base_store)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert again.returncode == 0, again.stdout + again.stderr
     with DuckDBStore(base_store, read_only=True) as s:
         assert len(s.load_runs()) == loads_before + 2
@@ -176,11 +199,17 @@ def test_decision_during_a_load_waits_and_is_not_lost(exports: dict[str, Path], 
     """An analyst's decision queues behind a running load; both end up in the store."""
     writer = DuckDBStore(base_store)
     cluster_id = writer.read_result("clusters").column("cluster_id")[0].as_py()
-    proc = subprocess.Popen(cli("load", str(exports["big"]), "--db", str(base_store)),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        cli("load", str(exports["big"]), "--db", str(base_store)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         _wait_for_lock_holder(base_store, proc)
-        writer.add_decision(Decision(cluster_id=cluster_id, status="confirmed", analyst="ana", note="during load"))
+        writer.add_decision(
+            Decision(cluster_id=cluster_id, status="confirmed", analyst="ana", note="during load")
+        )
         # the decision got the lock only after the load had swapped its snapshot in: its own
         # copy-on-write copy started from the loaded store, so the load survives the decision
         assert writer.counts()["Account"] == 16_000, "the decision did not wait for the load"

@@ -54,8 +54,12 @@ def checksums(db: Path) -> dict[str, tuple[int, int]]:
     reading 300k rows into Python would cost seconds."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        names = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'").fetchall()]
+        names = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+            ).fetchall()
+        ]
         return {
             n: tuple(con.execute(f'SELECT count(*), coalesce(sum(hash(t)), 0) FROM "{n}" t').fetchone())  # type: ignore[misc]
             for n in sorted(names)
@@ -184,8 +188,11 @@ def test_killed_load_leaves_previous_state_and_rerun_completes(
         else:  # killed in the instant after the rename: then it must be the complete new state
             assert graph_tables(db) == graph_tables(reference), label
     # the three file-watching points interrupted real work (the process was running)
-    assert {"while streaming/validating", "while building final tables",
-            "while merging into the copy"} <= set(mid_load), mid_load
+    assert {
+        "while streaming/validating",
+        "while building final tables",
+        "while merging into the copy",
+    } <= set(mid_load), mid_load
 
     # a re-run completes; the next writer also removes the killed writers' copy-on-write files
     res = run_cli("load", str(exports["big"]), "--db", str(db))

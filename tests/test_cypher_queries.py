@@ -70,7 +70,9 @@ def test_every_investigator_query_has_a_statement() -> None:
 
 def test_neo4j_only_statements_are_marked() -> None:
     for q in ALL:
-        neo4j_only = re.search(r"CONSTRAINT|IF NOT EXISTS|shortestPath|gds\.|dbms\.|COUNT \{|EXISTS \{", q.body)
+        neo4j_only = re.search(
+            r"CONSTRAINT|IF NOT EXISTS|shortestPath|gds\.|dbms\.|COUNT \{|EXISTS \{", q.body
+        )
         assert bool(neo4j_only) == (q.backends == "neo4j-only"), q.path
 
 
@@ -78,7 +80,8 @@ def test_generated_statements_match_the_schema() -> None:
     rendered = cypher.render_generated()
     for rel, text in rendered.items():
         assert (ROOT / "queries" / rel).read_text(encoding="utf-8") == text, (
-            f"queries/{rel} is stale: run `python -m linkgraph.store.cypher`")
+            f"queries/{rel} is stale: run `python -m linkgraph.store.cypher`"
+        )
     generated_on_disk = {q.path for q in ALL if cypher.GENERATED_MARK in q.text}
     assert generated_on_disk == set(rendered)
     # every load table has a merge and a paged read; every property is set by its merge rule
@@ -93,8 +96,12 @@ def test_generated_statements_match_the_schema() -> None:
 
 def test_merge_rule_expressions() -> None:
     assert cypher.merge_expr("n", schema.Prop("email")) == "coalesce(row.email, n.email)"
-    assert "n.created_at <= row.created_at" in cypher.merge_expr("n", schema.Prop("created_at", "timestamp", "min"))
-    assert "r.last_seen >= row.last_seen" in cypher.merge_expr("r", schema.Prop("last_seen", "timestamp", "max"))
+    assert "n.created_at <= row.created_at" in cypher.merge_expr(
+        "n", schema.Prop("created_at", "timestamp", "min")
+    )
+    assert "r.last_seen >= row.last_seen" in cypher.merge_expr(
+        "r", schema.Prop("last_seen", "timestamp", "max")
+    )
 
 
 @pytest.mark.parametrize(
@@ -124,9 +131,18 @@ def test_statement_names_never_become_paths() -> None:
     "text, problem",
     [
         ("MATCH (n) RETURN n", "lacks '// name:'"),
-        ("// name: x\n// description: d long enough text\n// params: none\n// backends: everywhere\nRETURN 1", "backends"),
-        ("// name: y\n// description: d long enough text\n// params: none\n// backends: portable\nRETURN 1", "file name"),
-        ("// name: x\n// description: d long enough text\n// params: $a: text\n// backends: portable\nRETURN $a", "type"),
+        (
+            "// name: x\n// description: d long enough text\n// params: none\n// backends: everywhere\nRETURN 1",
+            "backends",
+        ),
+        (
+            "// name: y\n// description: d long enough text\n// params: none\n// backends: portable\nRETURN 1",
+            "file name",
+        ),
+        (
+            "// name: x\n// description: d long enough text\n// params: $a: text\n// backends: portable\nRETURN $a",
+            "type",
+        ),
     ],
 )
 def test_bad_headers_are_refused(text: str, problem: str) -> None:
@@ -141,8 +157,9 @@ def test_undeclared_param_is_detected() -> None:
         "cat/x.cypher",
     )
     assert q.used_params() - set(q.params) == {"b"}
-    assert cypher.parse(BROKEN.read_text(), "data/broken_query.cypher").used_labels() - set(schema.ALL_LABELS) == {
-        "Acount"}
+    assert cypher.parse(BROKEN.read_text(), "data/broken_query.cypher").used_labels() - set(
+        schema.ALL_LABELS
+    ) == {"Acount"}
 
 
 # ---------------------------------------------------------------------------- Neo4j's linter
@@ -153,7 +170,9 @@ def ensure_linter() -> Path:
     if not (LINT_DIR / "node_modules" / "@neo4j-cypher" / "language-support").is_dir():
         subprocess.run(
             ["npm", "ci", "--prefix", str(LINT_DIR), "--no-audit", "--no-fund", "--loglevel=error"],
-            check=True, timeout=600, capture_output=True,
+            check=True,
+            timeout=600,
+            capture_output=True,
         )
     return LINT_DIR / "lint.mjs"
 
@@ -167,16 +186,25 @@ def lint_results() -> dict[str, list[dict]]:
     # the same front end flags parameters it is not told about: the declarations are what it checks
     files.append({"path": "NO_PARAMS", "text": cypher.get("search").text, "params": {}})
     req = {"labels": list(schema.ALL_LABELS), "relationshipTypes": list(schema.ALL_REL_TYPES), "files": files}
-    out = subprocess.run(["node", str(script)], input=json.dumps(req), capture_output=True, text=True,
-                         timeout=300, cwd=LINT_DIR)
+    out = subprocess.run(
+        ["node", str(script)],
+        input=json.dumps(req),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=LINT_DIR,
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout)  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize("q", ALL, ids=IDS)
 def test_neo4j_linter_accepts(q: cypher.CypherQuery, lint_results: dict[str, list[dict]]) -> None:
-    problems = [d for d in lint_results[q.path]
-                if not (q.portable and d["severity"] == 2 and d["message"].startswith(ALLOWED_WARNINGS))]
+    problems = [
+        d
+        for d in lint_results[q.path]
+        if not (q.portable and d["severity"] == 2 and d["message"].startswith(ALLOWED_WARNINGS))
+    ]
     assert not problems, "\n".join(f"line {d['line']}: {d['message']}" for d in problems)
 
 

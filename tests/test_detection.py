@@ -31,19 +31,38 @@ from tests.test_scoring import T0, build_world
 
 def background(n: int, start: int = 0) -> dict[str, list[dict[str, Any]]]:
     """Organic accounts: own card, own home IP (pairs share a household IP), webmail."""
-    rows: dict[str, list[dict[str, Any]]] = {"accounts": [], "paid_with": [], "used_ip": [], "email_at": [],
-                                              "usage": []}
+    rows: dict[str, list[dict[str, Any]]] = {
+        "accounts": [],
+        "paid_with": [],
+        "used_ip": [],
+        "email_at": [],
+        "usage": [],
+    }
     for i in range(start, start + n):
         aid = f"bg{i}"
-        rows["accounts"].append(dict(account_id=aid, created_at=T0 - timedelta(hours=37 * i),
-                                     email_local=f"person{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}",
-                                     email_domain="gmail.com"))
+        rows["accounts"].append(
+            dict(
+                account_id=aid,
+                created_at=T0 - timedelta(hours=37 * i),
+                email_local=f"person{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}",
+                email_domain="gmail.com",
+            )
+        )
         rows["email_at"].append(dict(account_id=aid, domain="gmail.com"))
         rows["paid_with"].append(dict(account_id=aid, payment_fingerprint=f"card{i}"))
-        rows["used_ip"].append(dict(account_id=aid, ip=f"81.2.{i // 2 // 250}.{i // 2 % 250}",
-                                    first_seen=T0 - timedelta(days=i % 90), last_seen=T0, request_count=30,
-                                    user_agent="Mozilla/5.0 (Windows NT 10.0) Chrome/126.0"))
-        rows["usage"].append(dict(account_id=aid, day=T0.date(), category="chat", requests=25, flagged_jailbreak=0))
+        rows["used_ip"].append(
+            dict(
+                account_id=aid,
+                ip=f"81.2.{i // 2 // 250}.{i // 2 % 250}",
+                first_seen=T0 - timedelta(days=i % 90),
+                last_seen=T0,
+                request_count=30,
+                user_agent="Mozilla/5.0 (Windows NT 10.0) Chrome/126.0",
+            )
+        )
+        rows["usage"].append(
+            dict(account_id=aid, day=T0.date(), category="chat", requests=25, flagged_jailbreak=0)
+        )
     return rows
 
 
@@ -160,11 +179,26 @@ def test_ids_survive_new_accounts_and_new_clusters_get_fresh_ids(tmp_path: Path)
     # ~1% more accounts: two new campaign accounts on its cards and proxies, a new family
     extra: dict[str, list[dict[str, Any]]] = {"accounts": [], "paid_with": [], "used_ip": []}
     for i in (30, 31):
-        extra["accounts"].append(dict(account_id=f"campaign{i}", created_at=T0 + timedelta(hours=5),
-                                      email_local=f"q{i}z8x7{i}", email_domain="tmpbox.xyz"))
+        extra["accounts"].append(
+            dict(
+                account_id=f"campaign{i}",
+                created_at=T0 + timedelta(hours=5),
+                email_local=f"q{i}z8x7{i}",
+                email_domain="tmpbox.xyz",
+            )
+        )
         extra["paid_with"].append(dict(account_id=f"campaign{i}", payment_fingerprint=f"pp{i % 5}"))
-        extra["used_ip"] += [dict(account_id=f"campaign{i}", ip=f"45.1.0.{j}", first_seen=T0, last_seen=T0,
-                                  request_count=500, user_agent="python-requests/2.32.3") for j in (1, 2)]
+        extra["used_ip"] += [
+            dict(
+                account_id=f"campaign{i}",
+                ip=f"45.1.0.{j}",
+                first_seen=T0,
+                last_seen=T0,
+                request_count=500,
+                user_agent="python-requests/2.32.3",
+            )
+            for j in (1, 2)
+        ]
     for i in range(3):
         extra["accounts"].append(dict(account_id=f"newfam{i}", created_at=T0 - timedelta(days=40 * i)))
         extra["paid_with"].append(dict(account_id=f"newfam{i}", payment_fingerprint="newfamcard"))
@@ -184,10 +218,12 @@ def test_ids_survive_new_accounts_and_new_clusters_get_fresh_ids(tmp_path: Path)
 
 
 def test_assign_ids_jaccard_rules() -> None:
-    prev = pd.DataFrame({"cluster_id": ["C000001"] * 4 + ["C000002"] * 2,
-                         "account_id": ["a", "b", "c", "d", "e", "f"]})
-    new = pd.DataFrame({"label": [0, 0, 0, 1, 1, 2, 2, 2],
-                        "account_id": ["a", "b", "c", "e", "x", "f", "y", "z"]})
+    prev = pd.DataFrame(
+        {"cluster_id": ["C000001"] * 4 + ["C000002"] * 2, "account_id": ["a", "b", "c", "d", "e", "f"]}
+    )
+    new = pd.DataFrame(
+        {"label": [0, 0, 0, 1, 1, 2, 2, 2], "account_id": ["a", "b", "c", "e", "x", "f", "y", "z"]}
+    )
     mapping, nxt = assign_ids(new, prev, next_number=3)
     assert mapping[0] == "C000001"  # 3/4 overlap
     assert mapping[1] == format_id(3)  # {e,x} vs {e,f}: J = 1/3 < 0.5

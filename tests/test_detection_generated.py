@@ -104,8 +104,10 @@ def test_ids_stable_on_rerun_and_with_one_percent_new_accounts(world: Any) -> No
     assert sorted(a["cluster_id"]) == sorted(b["cluster_id"])
     m1 = store.read_result("members", first.run_id).to_pandas()
     m2 = store.read_result("members", second.run_id).to_pandas()
-    assert m1.sort_values(["cluster_id", "account_id"]).reset_index(drop=True).equals(
-        m2.sort_values(["cluster_id", "account_id"]).reset_index(drop=True)
+    assert (
+        m1.sort_values(["cluster_id", "account_id"])
+        .reset_index(drop=True)
+        .equals(m2.sort_values(["cluster_id", "account_id"]).reset_index(drop=True))
     )
     # 1% new accounts: clones of existing accounts (same cards, IPs, devices), as a new export
     new_dir = tmp / "more"
@@ -132,7 +134,9 @@ def test_ids_stable_on_rerun_and_with_one_percent_new_accounts(world: Any) -> No
         inter = len(before[cid] & after[cid])
         assert inter / len(before[cid] | after[cid]) >= 0.5, cid
     new_ids = set(c["cluster_id"]) - set(a["cluster_id"]) - set(b["cluster_id"])
-    top_before = max(int(x[1:]) for x in store.read_result("clusters", second.run_id).to_pandas()["cluster_id"])
+    top_before = max(
+        int(x[1:]) for x in store.read_result("clusters", second.run_id).to_pandas()["cluster_id"]
+    )
     assert all(int(x[1:]) > top_before for x in new_ids)
 
 

@@ -72,7 +72,10 @@ def test_json_lists_clusters_with_members_identifiers_and_run(world: Any) -> Non
     assert c["cluster_id"] == campaign and c["run_id"] == run.run_id
     assert 0 <= c["score"] <= 1
     assert {m["account_id"] for m in c["members"]} == by_cluster[campaign]
-    assert {(i["id_type"], i["identifier"]) for i in c["identifiers"]} >= {("payment", "pp0"), ("proxy", "ResiProxy")}
+    assert {(i["id_type"], i["identifier"]) for i in c["identifiers"]} >= {
+        ("payment", "pp0"),
+        ("proxy", "ResiProxy"),
+    }
     assert c["features"]["size"] == 30 and "bias" in c["contributions"]
 
 

@@ -44,10 +44,21 @@ def pair_evidence(links: linking.Links, x: str, y: str) -> str | None:
 def test_shared_payment_and_ips_make_one_link_with_evidence() -> None:
     tables = {
         "accounts": tbl("accounts", accounts(4)),
-        "paid_with": tbl("paid_with", [dict(account_id="a0", payment_fingerprint="fp"),
-                                       dict(account_id="a1", payment_fingerprint="fp")]),
-        "used_ip": tbl("used_ip", [dict(account_id=a, ip=ip, first_seen=T0, last_seen=T0)
-                                   for a in ("a0", "a1") for ip in ("10.0.0.1", "10.0.0.2", "10.0.0.3")]),
+        "paid_with": tbl(
+            "paid_with",
+            [
+                dict(account_id="a0", payment_fingerprint="fp"),
+                dict(account_id="a1", payment_fingerprint="fp"),
+            ],
+        ),
+        "used_ip": tbl(
+            "used_ip",
+            [
+                dict(account_id=a, ip=ip, first_seen=T0, last_seen=T0)
+                for a in ("a0", "a1")
+                for ip in ("10.0.0.1", "10.0.0.2", "10.0.0.3")
+            ],
+        ),
     }
     links = link_accounts(tables)
     assert links.n_links == 1
@@ -61,7 +72,9 @@ def test_popular_identifiers_are_damped_and_over_threshold_ones_skipped() -> Non
     rows = accounts(2 + 40 + n_big)
     used = [dict(account_id=f"a{i}", ip="1.1.1.1", first_seen=T0, last_seen=T0) for i in range(2)]
     used += [dict(account_id=f"a{i}", ip="2.2.2.2", first_seen=T0, last_seen=T0) for i in range(2, 42)]
-    used += [dict(account_id=f"a{i}", ip="3.3.3.3", first_seen=T0, last_seen=T0) for i in range(42, 42 + n_big)]
+    used += [
+        dict(account_id=f"a{i}", ip="3.3.3.3", first_seen=T0, last_seen=T0) for i in range(42, 42 + n_big)
+    ]
     links = link_accounts({"accounts": tbl("accounts", rows), "used_ip": tbl("used_ip", used)})
     pair = pair_weight(links, "a0", "a1")
     crowd = pair_weight(links, "a2", "a3")
@@ -72,14 +85,20 @@ def test_popular_identifiers_are_damped_and_over_threshold_ones_skipped() -> Non
     assert links.stats["types"]["ip"]["over_max_share"] == 1
     assert links.n_links == 1 + 40 * 39 // 2
     # ...unless the threshold is raised (and such faint links are not pruned)
-    wide = link_accounts({"accounts": tbl("accounts", rows), "used_ip": tbl("used_ip", used)},
-                         DetectSettings(max_share=300, min_pair_weight=0, min_link_weight=0))
+    wide = link_accounts(
+        {"accounts": tbl("accounts", rows), "used_ip": tbl("used_ip", used)},
+        DetectSettings(max_share=300, min_pair_weight=0, min_link_weight=0),
+    )
     assert pair_weight(wide, "a42", "a43") == pytest.approx(0.5 * 2 / n_big)
-    pruned = link_accounts({"accounts": tbl("accounts", rows), "used_ip": tbl("used_ip", used)},
-                           DetectSettings(max_share=300, min_pair_weight=0))
+    pruned = link_accounts(
+        {"accounts": tbl("accounts", rows), "used_ip": tbl("used_ip", used)},
+        DetectSettings(max_share=300, min_pair_weight=0),
+    )
     assert pair_weight(pruned, "a42", "a43") == 0.0  # below min_link_weight
-    faint = link_accounts({"accounts": tbl("accounts", rows), "used_ip": tbl("used_ip", used)},
-                          DetectSettings(max_share=300, min_pair_weight=0.01, min_link_weight=0))
+    faint = link_accounts(
+        {"accounts": tbl("accounts", rows), "used_ip": tbl("used_ip", used)},
+        DetectSettings(max_share=300, min_pair_weight=0.01, min_link_weight=0),
+    )
     assert pair_weight(faint, "a42", "a43") == 0.0
     assert faint.stats["types"]["ip"]["below_min_pair_weight"] == 1
 
@@ -87,9 +106,19 @@ def test_popular_identifiers_are_damped_and_over_threshold_ones_skipped() -> Non
 def test_same_day_links_stronger_than_a_year_apart() -> None:
     used = [
         dict(account_id="a0", ip="1.1.1.1", first_seen=T0, last_seen=T0 + timedelta(hours=2)),
-        dict(account_id="a1", ip="1.1.1.1", first_seen=T0 + timedelta(hours=5), last_seen=T0 + timedelta(hours=6)),
+        dict(
+            account_id="a1",
+            ip="1.1.1.1",
+            first_seen=T0 + timedelta(hours=5),
+            last_seen=T0 + timedelta(hours=6),
+        ),
         dict(account_id="a2", ip="2.2.2.2", first_seen=T0, last_seen=T0),
-        dict(account_id="a3", ip="2.2.2.2", first_seen=T0 + timedelta(days=365), last_seen=T0 + timedelta(days=366)),
+        dict(
+            account_id="a3",
+            ip="2.2.2.2",
+            first_seen=T0 + timedelta(days=365),
+            last_seen=T0 + timedelta(days=366),
+        ),
     ]
     links = link_accounts({"accounts": tbl("accounts", accounts(4)), "used_ip": tbl("used_ip", used)})
     same_day = pair_weight(links, "a0", "a1")
@@ -100,19 +129,28 @@ def test_same_day_links_stronger_than_a_year_apart() -> None:
 
 def test_webmail_carries_nothing_disposable_some_and_org_never_links() -> None:
     rows = accounts(6)
-    email_at = [dict(account_id="a0", domain="gmail.com"), dict(account_id="a1", domain="gmail.com"),
-                dict(account_id="a2", domain="mailinator.com"), dict(account_id="a3", domain="mailinator.com"),
-                dict(account_id="a4", domain="acme-corp.io"), dict(account_id="a5", domain="acme-corp.io")]
-    domains = [dict(domain="gmail.com", webmail=True, disposable=False),
-               dict(domain="mailinator.com", webmail=False, disposable=True),
-               dict(domain="acme-corp.io", webmail=False, disposable=False)]
+    email_at = [
+        dict(account_id="a0", domain="gmail.com"),
+        dict(account_id="a1", domain="gmail.com"),
+        dict(account_id="a2", domain="mailinator.com"),
+        dict(account_id="a3", domain="mailinator.com"),
+        dict(account_id="a4", domain="acme-corp.io"),
+        dict(account_id="a5", domain="acme-corp.io"),
+    ]
+    domains = [
+        dict(domain="gmail.com", webmail=True, disposable=False),
+        dict(domain="mailinator.com", webmail=False, disposable=True),
+        dict(domain="acme-corp.io", webmail=False, disposable=False),
+    ]
     member_of = [dict(account_id=f"a{i}", org_id="org1") for i in range(6)]
-    links = link_accounts({
-        "accounts": tbl("accounts", rows),
-        "email_at": tbl("email_at", email_at),
-        "email_domains": tbl("email_domains", domains),
-        "member_of": tbl("member_of", member_of),
-    })
+    links = link_accounts(
+        {
+            "accounts": tbl("accounts", rows),
+            "email_at": tbl("email_at", email_at),
+            "email_domains": tbl("email_domains", domains),
+            "member_of": tbl("member_of", member_of),
+        }
+    )
     assert pair_weight(links, "a0", "a1") == 0.0
     assert pair_weight(links, "a2", "a3") == pytest.approx(DetectSettings().disposable_domain_weight)
     assert pair_weight(links, "a4", "a5") == pytest.approx(DetectSettings().base_weights["email_domain"])
@@ -121,18 +159,34 @@ def test_webmail_carries_nothing_disposable_some_and_org_never_links() -> None:
 
 
 def test_subnet_and_proxy_reached_through_ips() -> None:
-    used = [dict(account_id="a0", ip="5.5.5.1", first_seen=T0, last_seen=T0),
-            dict(account_id="a1", ip="5.5.5.2", first_seen=T0, last_seen=T0),
-            dict(account_id="a2", ip="9.9.9.9", first_seen=T0, last_seen=T0)]
+    used = [
+        dict(account_id="a0", ip="5.5.5.1", first_seen=T0, last_seen=T0),
+        dict(account_id="a1", ip="5.5.5.2", first_seen=T0, last_seen=T0),
+        dict(account_id="a2", ip="9.9.9.9", first_seen=T0, last_seen=T0),
+    ]
     tables = {
         "accounts": tbl("accounts", accounts(3)),
         "used_ip": tbl("used_ip", used),
-        "in_subnet": tbl("in_subnet", [dict(ip="5.5.5.1", subnet="5.5.5.0/24"), dict(ip="5.5.5.2", subnet="5.5.5.0/24"),
-                                       dict(ip="9.9.9.9", subnet="9.9.9.0/24")]),
-        "via_proxy": tbl("via_proxy", [dict(ip="5.5.5.1", provider="ProxyCo"), dict(ip="9.9.9.9", provider="ProxyCo"),
-                                       dict(ip="5.5.5.2", provider="HomeISP")]),
-        "proxy_providers": tbl("proxy_providers", [dict(provider="ProxyCo", kind="residential_proxy"),
-                                                   dict(provider="HomeISP", kind="isp")]),
+        "in_subnet": tbl(
+            "in_subnet",
+            [
+                dict(ip="5.5.5.1", subnet="5.5.5.0/24"),
+                dict(ip="5.5.5.2", subnet="5.5.5.0/24"),
+                dict(ip="9.9.9.9", subnet="9.9.9.0/24"),
+            ],
+        ),
+        "via_proxy": tbl(
+            "via_proxy",
+            [
+                dict(ip="5.5.5.1", provider="ProxyCo"),
+                dict(ip="9.9.9.9", provider="ProxyCo"),
+                dict(ip="5.5.5.2", provider="HomeISP"),
+            ],
+        ),
+        "proxy_providers": tbl(
+            "proxy_providers",
+            [dict(provider="ProxyCo", kind="residential_proxy"), dict(provider="HomeISP", kind="isp")],
+        ),
     }
     links = link_accounts(tables)
     assert pair_evidence(links, "a0", "a1") == "subnet:1"
@@ -150,26 +204,41 @@ def test_pair_counts_match_sparse_product(monkeypatch: pytest.MonkeyPatch, chunk
     dev = rng.integers(0, n_dev, 900)
     pairs = sorted({(int(a), int(d)) for a, d in zip(acc, dev, strict=True)})
     rows = [dict(account_id=f"a{a}", device_id=f"d{d}") for a, d in pairs]
-    links = link_accounts({"accounts": tbl("accounts", accounts(n_acc)), "used_device": tbl("used_device", rows)})
-    B = sp.coo_matrix((np.ones(len(pairs)), ([p[0] for p in pairs], [p[1] for p in pairs])), shape=(n_acc, n_dev))
+    links = link_accounts(
+        {"accounts": tbl("accounts", accounts(n_acc)), "used_device": tbl("used_device", rows)}
+    )
+    B = sp.coo_matrix(
+        (np.ones(len(pairs)), ([p[0] for p in pairs], [p[1] for p in pairs])), shape=(n_acc, n_dev)
+    )
     n = np.asarray(B.sum(axis=0)).ravel()
     w = 0.8 * linking.damping(n, DetectSettings())
     expected_w = sp.triu(B @ sp.diags(w) @ B.T, k=1).tocoo()
     expected_c = sp.triu(B @ B.T, k=1).tocoo()
-    got = {(int(a), int(b)): (c, wt) for a, b, c, wt in
-           zip(links.a, links.b, links.counts["device"], links.weight, strict=True)}
-    exp = {(int(a), int(b)): c for a, b, c in zip(expected_c.row, expected_c.col, expected_c.data, strict=True)}
+    got = {
+        (int(a), int(b)): (c, wt)
+        for a, b, c, wt in zip(links.a, links.b, links.counts["device"], links.weight, strict=True)
+    }
+    exp = {
+        (int(a), int(b)): c for a, b, c in zip(expected_c.row, expected_c.col, expected_c.data, strict=True)
+    }
     assert set(got) == set(exp)
     assert all(got[k][0] == exp[k] for k in exp)
-    expw = {(int(a), int(b)): v for a, b, v in zip(expected_w.row, expected_w.col, expected_w.data, strict=True)}
+    expw = {
+        (int(a), int(b)): v for a, b, v in zip(expected_w.row, expected_w.col, expected_w.data, strict=True)
+    }
     assert all(got[k][1] == pytest.approx(expw[k]) for k in expw)
 
 
 def test_links_ignore_rows_for_unknown_accounts_and_empty_tables() -> None:
     tables = {
         "accounts": tbl("accounts", accounts(2)),
-        "paid_with": tbl("paid_with", [dict(account_id="a0", payment_fingerprint="fp"),
-                                       dict(account_id="ghost", payment_fingerprint="fp")]),
+        "paid_with": tbl(
+            "paid_with",
+            [
+                dict(account_id="a0", payment_fingerprint="fp"),
+                dict(account_id="ghost", payment_fingerprint="fp"),
+            ],
+        ),
         "used_ip": tbl("used_ip", []),
     }
     links = link_accounts(tables)

@@ -13,11 +13,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from linkgraph.loaders import TABLE_FILES, load_export
 
 from linkgraph import schema
 from linkgraph.errors import CardNumberError, ExportError, MappingError
 from linkgraph.model import LoadBatch
-from loaders import TABLE_FILES, load_export
 
 FORMATS = ("csv", "csv.gz", "jsonl", "jsonl.gz", "parquet")
 

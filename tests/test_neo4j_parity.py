@@ -40,10 +40,14 @@ def stores(export: Path, bolt_target, tmp_path_factory: pytest.TempPathFactory):
     # The investigator queries are compared on the same detection run (written through the Bolt
     # store's save_run), so they test the stores, not detection's determinism.
     run = duck.runs()[0]
-    bolt.save_run(DetectionResult(
-        params=run.params, stats=run.stats, engine=run.engine,
-        **{t: duck.read_result(t, run.run_id) for t in ("clusters", "members", "identifiers", "links")},
-    ))
+    bolt.save_run(
+        DetectionResult(
+            params=run.params,
+            stats=run.stats,
+            engine=run.engine,
+            **{t: duck.read_result(t, run.run_id) for t in ("clusters", "members", "identifiers", "links")},
+        )
+    )
     yield duck, bolt
     duck.close()
     bolt.close()
@@ -63,8 +67,12 @@ def test_same_graph(stores) -> None:
 
 def test_same_results_stored(stores) -> None:
     duck, bolt = stores
-    for table, keys in (("clusters", ["cluster_id"]), ("members", ["cluster_id", "account_id"]),
-                        ("identifiers", ["cluster_id", "id_type", "identifier"]), ("links", ["cluster_id", "a", "b"])):
+    for table, keys in (
+        ("clusters", ["cluster_id"]),
+        ("members", ["cluster_id", "account_id"]),
+        ("identifiers", ["cluster_id", "id_type", "identifier"]),
+        ("links", ["cluster_id", "a", "b"]),
+    ):
         want, got = duck.read_result(table), bolt.read_result(table)
         assert got.schema == want.schema, table
         assert _sorted(got, keys) == _sorted(want, keys), table
@@ -82,15 +90,24 @@ def test_same_clusters_when_detecting_through_bolt(stores) -> None:
         assert member_sets(duck) == member_sets(bolt)
     finally:  # leave the copied run as the latest for the other tests
         run = duck.runs()[0]
-        bolt.save_run(DetectionResult(
-            params=run.params, stats=run.stats, engine=run.engine,
-            **{t: duck.read_result(t, run.run_id) for t in ("clusters", "members", "identifiers", "links")},
-        ))
+        bolt.save_run(
+            DetectionResult(
+                params=run.params,
+                stats=run.stats,
+                engine=run.engine,
+                **{
+                    t: duck.read_result(t, run.run_id)
+                    for t in ("clusters", "members", "identifiers", "links")
+                },
+            )
+        )
 
 
 def _norm(df: pd.DataFrame) -> list[tuple]:
-    rows = [tuple(None if pd.isna(v) else (v.isoformat() if hasattr(v, "isoformat") else v) for v in r)
-            for r in df.itertuples(index=False)]
+    rows = [
+        tuple(None if pd.isna(v) else (v.isoformat() if hasattr(v, "isoformat") else v) for v in r)
+        for r in df.itertuples(index=False)
+    ]
     return sorted(rows, key=repr)
 
 
@@ -105,12 +122,17 @@ def test_same_investigator_answers(stores) -> None:
     provider = duck.read_table("proxy_providers").column("provider")[0].as_py()
     email = duck.read_table("accounts").column("email")[0].as_py()
     cases = [
-        ("search", {"term": acc[0]}), ("search", {"term": acc[0][:3]}), ("search", {"term": ip}),
-        ("search", {"term": fp}), ("search", {"term": (email or "x").upper()}),
+        ("search", {"term": acc[0]}),
+        ("search", {"term": acc[0][:3]}),
+        ("search", {"term": ip}),
+        ("search", {"term": fp}),
+        ("search", {"term": (email or "x").upper()}),
         ("account", {"account_id": acc[0]}),
         ("cluster_members", {"cluster_id": top}),
-        ("cluster_graph", {"cluster_id": top}), ("cluster_usage", {"cluster_id": top}),
-        ("neighbourhood", {"account_id": acc[0]}), ("neighbourhood", {"account_id": acc[0], "depth": 2}),
+        ("cluster_graph", {"cluster_id": top}),
+        ("cluster_usage", {"cluster_id": top}),
+        ("neighbourhood", {"account_id": acc[0]}),
+        ("neighbourhood", {"account_id": acc[0], "depth": 2}),
         ("clusters_by_provider", {"provider": provider}),
         ("accounts_by_payment", {"payment_fingerprint": fp}),
         ("new_accounts_near_cluster", {"cluster_id": top, "since": "2026-01-15"}),
@@ -122,7 +144,10 @@ def test_same_investigator_answers(stores) -> None:
         assert _norm(got) == _norm(want), (name, params)
     # paths: same length and same endpoints (ties may pick different, equally short chains)
     for a, b in ((acc[0], acc[-1]), (acc[0], members["account_id"].iloc[-1])):
-        want, got = duck.query("shortest_path", {"a": a, "b": b}), bolt.query("shortest_path", {"a": a, "b": b})
+        want, got = (
+            duck.query("shortest_path", {"a": a, "b": b}),
+            bolt.query("shortest_path", {"a": a, "b": b}),
+        )
         assert len(got) == len(want), (a, b)
         if len(got):
             assert got["node"].iloc[0] == a and got["node"].iloc[-1] == b

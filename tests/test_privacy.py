@@ -14,18 +14,20 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from linkgraph.loaders.validate import FORMAT
 
 from linkgraph import views
 from linkgraph.errors import CardNumberError
 from linkgraph.pipeline import detect, load
 from linkgraph.settings import DetectSettings
 from linkgraph.store.duckdb import DuckDBStore
-from loaders.validate import FORMAT
 
 ROOT = Path(__file__).resolve().parents[1]
 CARD = "4111111111111111"
 CARD_SPACED = "4111 1111 1111 1111"
-ACCOUNTS = "account_id,created_at,email\na1,2024-01-01T00:00:00Z,ann@example.com\na2,2024-01-02,bo@gmail.com\n"
+ACCOUNTS = (
+    "account_id,created_at,email\na1,2024-01-01T00:00:00Z,ann@example.com\na2,2024-01-02,bo@gmail.com\n"
+)
 PM_COLUMNS = [c.name for c in FORMAT["payment_methods"]]
 
 
@@ -50,8 +52,9 @@ def store(tmp_path: Path) -> DuckDBStore:
     s.close()
 
 
-def _refused_unchanged(store: DuckDBStore, export: Path, mapping: Path | None = None,
-                       number: str = CARD) -> CardNumberError:
+def _refused_unchanged(
+    store: DuckDBStore, export: Path, mapping: Path | None = None, number: str = CARD
+) -> CardNumberError:
     before = store.path.read_bytes()
     with pytest.raises(CardNumberError) as info:
         load(store, export, mapping)
@@ -85,17 +88,23 @@ def test_card_number_refused_in_every_encoding(store: DuckDBStore, tmp_path: Pat
     export = tmp_path / "e"
     export.mkdir()
     (export / "accounts.csv").write_text(ACCOUNTS)
-    rows = [{"account_id": "a1", "payment_fingerprint": "fp_1"}, {"account_id": "a2", "payment_fingerprint": CARD}]
+    rows = [
+        {"account_id": "a1", "payment_fingerprint": "fp_1"},
+        {"account_id": "a2", "payment_fingerprint": CARD},
+    ]
     if fmt == "csv.gz":
-        text = "account_id,payment_fingerprint\n" + "".join(f"{r['account_id']},{r['payment_fingerprint']}\n"
-                                                            for r in rows)
+        text = "account_id,payment_fingerprint\n" + "".join(
+            f"{r['account_id']},{r['payment_fingerprint']}\n" for r in rows
+        )
         (export / "payment_methods.csv.gz").write_bytes(gzip.compress(text.encode()))
     elif fmt == "jsonl":
         (export / "payment_methods.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     else:
         fps = [12345, int(CARD)] if fmt == "parquet-int" else ["fp_1", CARD]
-        pq.write_table(pa.table({"account_id": ["a1", "a2"], "payment_fingerprint": fps}),
-                       export / "payment_methods.parquet")
+        pq.write_table(
+            pa.table({"account_id": ["a1", "a2"], "payment_fingerprint": fps}),
+            export / "payment_methods.parquet",
+        )
     err = _refused_unchanged(store, export)
     assert (err.first.row, err.first.column) == (2, "payment_fingerprint")
 
@@ -116,17 +125,21 @@ def test_card_number_refused_through_a_mapping(store: DuckDBStore, tmp_path: Pat
     (export / "users.csv").write_text(ACCOUNTS.replace("account_id", "uid"))
     (export / "cards.csv").write_text(f"uid,card_token\na1,fp_1\na2,{CARD}\n")
     mapping = tmp_path / "mapping.toml"
-    mapping.write_text('[accounts]\nfile = "users.csv"\n[accounts.columns]\naccount_id = "uid"\n'
-                       '[payment_methods]\nfile = "cards.csv"\n[payment_methods.columns]\n'
-                       'account_id = "uid"\npayment_fingerprint = "card_token"\n')
+    mapping.write_text(
+        '[accounts]\nfile = "users.csv"\n[accounts.columns]\naccount_id = "uid"\n'
+        '[payment_methods]\nfile = "cards.csv"\n[payment_methods.columns]\n'
+        'account_id = "uid"\npayment_fingerprint = "card_token"\n'
+    )
     err = _refused_unchanged(store, export, mapping)
     assert (err.first.file, err.first.row, err.first.column) == ("cards.csv", 2, "payment_fingerprint")
 
 
 def test_card_number_refused_through_the_app_upload(store: DuckDBStore, tmp_path: Path) -> None:
     """The app's upload page loads through ``views.load_upload`` -> the same loader."""
-    files = [("accounts.csv", ACCOUNTS.encode()),
-             ("payment_methods.csv", f"account_id,payment_fingerprint\na1,{CARD}\n".encode())]
+    files = [
+        ("accounts.csv", ACCOUNTS.encode()),
+        ("payment_methods.csv", f"account_id,payment_fingerprint\na1,{CARD}\n".encode()),
+    ]
     before = store.path.read_bytes()
     with pytest.raises(CardNumberError) as info:
         views.load_upload(store, files, tmp_path / "upload")
@@ -143,8 +156,13 @@ def test_card_number_refused_by_the_cli_without_echoing_it(store: DuckDBStore, t
     (export / "payment_methods.csv").write_text(f"account_id,payment_fingerprint\na2,{CARD}\n")
     store.close()
     before = store.path.read_bytes()
-    res = subprocess.run(cli("-vv", "load", str(export), "--db", str(store.path)),
-                         capture_output=True, text=True, timeout=120, check=False)
+    res = subprocess.run(
+        cli("-vv", "load", str(export), "--db", str(store.path)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert res.returncode == 2
     assert "card number" in res.stdout + res.stderr
     assert_no_card(res.stdout + res.stderr)
@@ -157,8 +175,12 @@ def test_card_number_refused_by_the_cli_without_echoing_it(store: DuckDBStore, t
 @pytest.fixture(scope="module")
 def export_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("priv") / "export"
-    res = subprocess.run(cli("generate", str(out), "--accounts", "2000", "--seed", "5"),
-                         capture_output=True, text=True, check=False)
+    res = subprocess.run(
+        cli("generate", str(out), "--accounts", "2000", "--seed", "5"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert res.returncode == 0, res.stderr
     (out / "truth.csv").unlink(missing_ok=True)
     return out
@@ -207,7 +229,9 @@ def stores(export_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     out = {}
     for name, key in (("plain", None), ("A", "A")):  # through the CLI's --pseudonymise KEYFILE
         db = root / f"{name}.duckdb"
-        args = ["load", str(export_dir), "--db", str(db)] + (["--pseudonymise", str(keys[key])] if key else [])
+        args = ["load", str(export_dir), "--db", str(db)] + (
+            ["--pseudonymise", str(keys[key])] if key else []
+        )
         res = subprocess.run(cli(*args), capture_output=True, text=True, timeout=300, check=False)
         assert res.returncode == 0, res.stderr + res.stdout
         out[name] = db
@@ -257,7 +281,8 @@ def test_pseudonyms_are_stable_per_key_and_differ_between_keys(stores: dict[str,
         # coarse attributes detection needs are kept: domains, subnets, providers
         assert s.read_table("email_domains") == p.read_table("email_domains")
         assert sorted(s.read_table("subnets").column("subnet").to_pylist()) == sorted(
-            p.read_table("subnets").column("subnet").to_pylist())
+            p.read_table("subnets").column("subnet").to_pylist()
+        )
 
 
 def test_linking_works_the_same_on_pseudonymised_data(stores: dict[str, Path]) -> None:
@@ -267,8 +292,11 @@ def test_linking_works_the_same_on_pseudonymised_data(stores: dict[str, Path]) -
     assert pseudo_groups == plain_groups
 
 
-@pytest.mark.xfail(strict=True, reason="known issue: scoring's random_email/namelike features read "
-                   "accounts.email_local, which pseudonymisation turns into hex tokens that all look random")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known issue: scoring's random_email/namelike features read "
+    "accounts.email_local, which pseudonymisation turns into hex tokens that all look random",
+)
 def test_scores_do_not_depend_on_pseudonymisation(stores: dict[str, Path]) -> None:
     assert _partition(stores["A"])[1] == _partition(stores["plain"])[1]
 
@@ -276,10 +304,17 @@ def test_scores_do_not_depend_on_pseudonymisation(stores: dict[str, Path]) -> No
 def test_pseudonymise_key_file_must_be_long_enough(export_dir: Path, tmp_path: Path) -> None:
     key = tmp_path / "short.key"
     key.write_text("short")
-    res = subprocess.run(cli("load", str(export_dir), "--db", str(tmp_path / "s.duckdb"), "--pseudonymise", str(key)),
-                         capture_output=True, text=True, timeout=120, check=False)
+    res = subprocess.run(
+        cli("load", str(export_dir), "--db", str(tmp_path / "s.duckdb"), "--pseudonymise", str(key)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert res.returncode != 0 and "at least 16 bytes" in res.stdout + res.stderr
-    assert not (tmp_path / "s.duckdb").exists() or "ann@" not in (tmp_path / "s.duckdb").read_text(errors="ignore")
+    assert not (tmp_path / "s.duckdb").exists() or "ann@" not in (tmp_path / "s.duckdb").read_text(
+        errors="ignore"
+    )
 
 
 # --------------------------------------------------------------------------- Cypher text
@@ -288,14 +323,22 @@ def test_pseudonymise_key_file_must_be_long_enough(export_dir: Path, tmp_path: P
 def test_neo4j_store_never_builds_cypher_from_values() -> None:
     """Every statement the Neo4j store runs is a named query file's body; values go as params."""
     tree = ast.parse((ROOT / "linkgraph" / "store" / "neo4j.py").read_text(encoding="utf-8"))
-    runs = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-            and n.func.attr in ("run", "execute_query", "query")]
+    runs = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr in ("run", "execute_query", "query")
+    ]
     assert runs, "no statement execution found: the test is looking at the wrong thing"
     for call in runs:
         first = call.args[0] if call.args else None
         assert not isinstance(first, (ast.JoinedStr, ast.BinOp)), ast.unparse(call)
-        assert not (isinstance(first, ast.Call) and isinstance(first.func, ast.Attribute)
-                    and first.func.attr == "format"), ast.unparse(call)
+        assert not (
+            isinstance(first, ast.Call)
+            and isinstance(first.func, ast.Attribute)
+            and first.func.attr == "format"
+        ), ast.unparse(call)
         if call.func.attr == "run":
             assert isinstance(first, ast.Attribute) and first.attr == "body", ast.unparse(call)
             assert len(call.args) == 2, "parameters must be passed alongside the statement"
@@ -309,14 +352,15 @@ def test_shipped_cypher_has_no_string_built_values() -> None:
     assert files
     concat = re.compile(r"""(['"][^'"\n]*['"]\s*\+\s*\$?\w)|(\w\s*\+\s*['"])""")
     for f in files:
-        body = "\n".join(line for line in f.read_text(encoding="utf-8").splitlines()
-                         if not line.lstrip().startswith("//"))
+        body = "\n".join(
+            line for line in f.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("//")
+        )
         assert not concat.search(body), f"{f.relative_to(ROOT)}: string concatenation in Cypher"
 
 
 def test_cli_output_of_generated_export_needs_no_cleanup(export_dir: Path) -> None:
     """Sanity for the fixtures above: the generated export carries no card numbers at all."""
-    from loaders import cards
+    from linkgraph.loaders import cards
 
     fps = duckdb.read_csv(str(export_dir / "payment_methods.csv"), all_varchar=True)
     values = pa.array([r[0] for r in duckdb.sql("SELECT payment_fingerprint FROM fps").fetchall()])

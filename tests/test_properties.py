@@ -21,14 +21,14 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from linkgraph.loaders import cards, normalise
+from linkgraph.loaders.privacy import pseudonymise_values
 
 from linkgraph.errors import CardNumberError
 from linkgraph.exports import write_export
 from linkgraph.pipeline import detect, load
 from linkgraph.settings import DetectSettings
 from linkgraph.store.duckdb import DuckDBStore
-from loaders import cards, normalise
-from loaders.privacy import pseudonymise_values
 
 FAST = settings(max_examples=60, deadline=None)
 STORE = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -133,7 +133,9 @@ def test_longest_prefix_match_equals_brute_force(nets: list[tuple[int, int]], ip
     )
     got_map = dict(zip(got.column("ip").to_pylist(), got.column("provider").to_pylist(), strict=True))
     for text in texts:
-        containing = [(n.prefixlen, providers[i]) for i, n in enumerate(names) if ipaddress.ip_address(text) in n]
+        containing = [
+            (n.prefixlen, providers[i]) for i, n in enumerate(names) if ipaddress.ip_address(text) in n
+        ]
         assert got_map.get(text) == (max(containing)[1] if containing else None)
 
 
@@ -142,14 +144,18 @@ def test_longest_prefix_match_equals_brute_force(nets: list[tuple[int, int]], ip
 local_part = st.text(alphabet=string.ascii_letters + string.digits + "._-", min_size=1, max_size=20).filter(
     lambda s: s.strip(".") != "" and ".." not in s
 )
-domain = st.sampled_from(["gmail.com", "GoogleMail.com", "outlook.com", "corp.example", "Mailinator.com", "x.io"])
+domain = st.sampled_from(
+    ["gmail.com", "GoogleMail.com", "outlook.com", "corp.example", "Mailinator.com", "x.io"]
+)
 
 
 @FAST
 @given(local_part, domain, st.text(alphabet=string.ascii_lowercase + string.digits, max_size=8))
 def test_email_normalisation_is_case_tag_and_idempotent(local: str, dom: str, tag: str) -> None:
     base = normalise.normalise_emails(pa.array([f"{local}@{dom}"]))
-    variants = normalise.normalise_emails(pa.array([f"{local.upper()}@{dom.upper()}", f"{local}+{tag}@{dom}"]))
+    variants = normalise.normalise_emails(
+        pa.array([f"{local.upper()}@{dom.upper()}", f"{local}+{tag}@{dom}"])
+    )
     d, loc = base.domain.to_pylist()[0], base.local.to_pylist()[0]
     assert d == dom.lower().replace("googlemail.com", "gmail.com")
     assert variants.domain.to_pylist() == [d, d]
@@ -176,7 +182,8 @@ def test_email_without_at_domain_is_flagged_not_split(text: str) -> None:
 # --------------------------------------------------------------------------- timestamps
 
 aware = st.datetimes(
-    min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1),
+    min_value=datetime(1900, 1, 1),
+    max_value=datetime(2200, 1, 1),
     timezones=st.sampled_from([UTC, timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(hours=-8))]),
 )
 
@@ -257,7 +264,9 @@ def test_card_numbers_found_with_any_spaces_or_dashes(body: str, data: st.DataOb
 
 
 @FAST
-@given(st.lists(st.text(min_size=1, max_size=20), min_size=1, max_size=30), st.binary(min_size=16, max_size=32))
+@given(
+    st.lists(st.text(min_size=1, max_size=20), min_size=1, max_size=30), st.binary(min_size=16, max_size=32)
+)
 def test_pseudonyms_are_deterministic_injective_and_keyed(values: list[str], key: bytes) -> None:
     arr = pa.array(values)
     a = pseudonymise_values(arr, key, "ip").to_pylist()
@@ -271,20 +280,34 @@ def test_pseudonyms_are_deterministic_injective_and_keyed(values: list[str], key
 # --------------------------------------------------------------------------- load round trips
 
 # ids that exercise CSV quoting: commas, quotes, spaces inside, non-ASCII letters
-id_text = st.text(
-    alphabet=st.characters(categories=("L", "N", "Zs"), include_characters=",\"'_-;|"),
-    min_size=1, max_size=12,
-).map(str.strip).filter(lambda s: s != "" and not s.isdigit())
+id_text = (
+    st.text(
+        alphabet=st.characters(categories=("L", "N", "Zs"), include_characters=",\"'_-;|"),
+        min_size=1,
+        max_size=12,
+    )
+    .map(str.strip)
+    .filter(lambda s: s != "" and not s.isdigit())
+)
 account_rows = st.lists(
-    st.tuples(id_text, st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030, 1, 1)),
-              st.one_of(st.none(), st.tuples(local_part, domain))),
-    min_size=1, max_size=25, unique_by=lambda r: r[0],
+    st.tuples(
+        id_text,
+        st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030, 1, 1)),
+        st.one_of(st.none(), st.tuples(local_part, domain)),
+    ),
+    min_size=1,
+    max_size=25,
+    unique_by=lambda r: r[0],
 )
 
 
 def write_accounts(export: Path, rows: list[tuple[str, datetime, tuple[str, str] | None]], fmt: str) -> None:
     records = [
-        {"account_id": a, "created_at": ts.isoformat() + "Z", "email": None if e is None else f"{e[0]}@{e[1]}"}
+        {
+            "account_id": a,
+            "created_at": ts.isoformat() + "Z",
+            "email": None if e is None else f"{e[0]}@{e[1]}",
+        }
         for a, ts, e in rows
     ]
     if fmt == "csv":
@@ -294,7 +317,9 @@ def write_accounts(export: Path, rows: list[tuple[str, datetime, tuple[str, str]
         w.writerows(records)
         (export / "accounts.csv").write_text(buf.getvalue(), encoding="utf-8")
     elif fmt == "jsonl":
-        (export / "accounts.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        (export / "accounts.jsonl").write_text(
+            "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8"
+        )
     else:
         pq.write_table(pa.Table.from_pylist(records), export / "accounts.parquet")
 
@@ -310,8 +335,9 @@ def test_loaded_accounts_are_exactly_the_exported_ones(
     write_accounts(export, rows, fmt)
     ids = [a for a, _, _ in rows]
     # payment links: each a (account, fingerprint) pair; fingerprints shared to make clusters
-    pairs = data.draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(["fp_a", "fp_b", "fp 3"])),
-                               max_size=30))
+    pairs = data.draw(
+        st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(["fp_a", "fp_b", "fp 3"])), max_size=30)
+    )
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["account_id", "payment_fingerprint"])
@@ -357,7 +383,9 @@ def test_cluster_export_references_only_loaded_accounts(
     (export / "payment_methods.csv").write_text("account_id,payment_fingerprint\n" + "\n".join(pay) + "\n")
     (export / "ip_events.csv").write_text(
         "account_id,ip,first_seen,last_seen,request_count,user_agent,device_id,proxy_provider\n"
-        + "\n".join(ips) + "\n")
+        + "\n".join(ips)
+        + "\n"
+    )
     with DuckDBStore(root / "s.duckdb") as store:
         load(store, export)
         detect(store, DetectSettings())

@@ -19,28 +19,47 @@ T0 = datetime(2025, 5, 1, tzinfo=UTC)
 
 def build_world() -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Four groups: a distillation campaign and three benign look-alikes."""
-    rows: dict[str, list[dict[str, Any]]] = {k: [] for k in (
-        "accounts", "paid_with", "payment_methods", "used_ip", "ip_addresses", "email_at", "email_domains",
-        "usage", "member_of")}
+    rows: dict[str, list[dict[str, Any]]] = {
+        k: []
+        for k in (
+            "accounts",
+            "paid_with",
+            "payment_methods",
+            "used_ip",
+            "ip_addresses",
+            "email_at",
+            "email_domains",
+            "usage",
+            "member_of",
+        )
+    }
     groups: dict[str, list[str]] = {"campaign": [], "family": [], "team": [], "nat": []}
-    rows["email_domains"] += [dict(domain="gmail.com", webmail=True, disposable=False),
-                              dict(domain="tmpbox.xyz", webmail=False, disposable=True),
-                              dict(domain="bigcorp.com", webmail=False, disposable=False)]
-    rows["ip_addresses"] += [dict(ip=f"45.1.0.{i}", proxy_provider="ResiProxy", proxy_kind="residential_proxy")
-                             for i in range(10)]
-    rows["ip_addresses"] += [dict(ip="80.1.1.1", proxy_provider="HomeNet", proxy_kind="isp"),
-                             dict(ip="90.1.1.1", proxy_provider="BigCorp", proxy_kind="corporate"),
-                             dict(ip="100.64.0.1", proxy_provider="MobileCo", proxy_kind="mobile_carrier")]
+    rows["email_domains"] += [
+        dict(domain="gmail.com", webmail=True, disposable=False),
+        dict(domain="tmpbox.xyz", webmail=False, disposable=True),
+        dict(domain="bigcorp.com", webmail=False, disposable=False),
+    ]
+    rows["ip_addresses"] += [
+        dict(ip=f"45.1.0.{i}", proxy_provider="ResiProxy", proxy_kind="residential_proxy") for i in range(10)
+    ]
+    rows["ip_addresses"] += [
+        dict(ip="80.1.1.1", proxy_provider="HomeNet", proxy_kind="isp"),
+        dict(ip="90.1.1.1", proxy_provider="BigCorp", proxy_kind="corporate"),
+        dict(ip="100.64.0.1", proxy_provider="MobileCo", proxy_kind="mobile_carrier"),
+    ]
     for k in range(5):
         rows["payment_methods"].append(dict(payment_fingerprint=f"pp{k}", method_type="prepaid_card"))
-    rows["payment_methods"] += [dict(payment_fingerprint="fam", method_type="card"),
-                                dict(payment_fingerprint="corp", method_type="card")]
+    rows["payment_methods"] += [
+        dict(payment_fingerprint="fam", method_type="card"),
+        dict(payment_fingerprint="corp", method_type="card"),
+    ]
 
     def add(group: str, i: int, created: datetime, email: tuple[str, str], **acc: Any) -> str:
         aid = f"{group}{i}"
         groups[group].append(aid)
-        rows["accounts"].append(dict(account_id=aid, created_at=created, email_local=email[0],
-                                     email_domain=email[1], **acc))
+        rows["accounts"].append(
+            dict(account_id=aid, created_at=created, email_local=email[0], email_domain=email[1], **acc)
+        )
         rows["email_at"].append(dict(account_id=aid, domain=email[1]))
         return aid
 
@@ -48,34 +67,76 @@ def build_world() -> tuple[dict[str, Any], dict[str, list[str]]]:
         aid = add("campaign", i, T0 + timedelta(minutes=10 * i), (f"x{i}k7q9z{i * 37 % 1000}", "tmpbox.xyz"))
         rows["paid_with"].append(dict(account_id=aid, payment_fingerprint=f"pp{i % 5}"))
         for j in range(3):
-            rows["used_ip"].append(dict(account_id=aid, ip=f"45.1.0.{(i + j) % 10}", first_seen=T0, last_seen=T0,
-                                        request_count=500, user_agent="python-requests/2.32.3"))
-        rows["usage"] += [dict(account_id=aid, day=T0.date(), category="reasoning", requests=9000,
-                               flagged_jailbreak=400),
-                          dict(account_id=aid, day=T0.date(), category="coding", requests=6000, flagged_jailbreak=0)]
+            rows["used_ip"].append(
+                dict(
+                    account_id=aid,
+                    ip=f"45.1.0.{(i + j) % 10}",
+                    first_seen=T0,
+                    last_seen=T0,
+                    request_count=500,
+                    user_agent="python-requests/2.32.3",
+                )
+            )
+        rows["usage"] += [
+            dict(account_id=aid, day=T0.date(), category="reasoning", requests=9000, flagged_jailbreak=400),
+            dict(account_id=aid, day=T0.date(), category="coding", requests=6000, flagged_jailbreak=0),
+        ]
     names = ["anna", "ben", "carla", "david"]
     for i, name in enumerate(names):
         aid = add("family", i, T0 - timedelta(days=90 * i), (f"{name}smith", "gmail.com"))
         rows["paid_with"].append(dict(account_id=aid, payment_fingerprint="fam"))
-        rows["used_ip"].append(dict(account_id=aid, ip="80.1.1.1", first_seen=T0 - timedelta(days=300),
-                                    last_seen=T0, request_count=50,
-                                    user_agent="Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Safari/605.1.15"))
-        rows["usage"].append(dict(account_id=aid, day=T0.date(), category="chat", requests=40, flagged_jailbreak=0))
+        rows["used_ip"].append(
+            dict(
+                account_id=aid,
+                ip="80.1.1.1",
+                first_seen=T0 - timedelta(days=300),
+                last_seen=T0,
+                request_count=50,
+                user_agent="Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Safari/605.1.15",
+            )
+        )
+        rows["usage"].append(
+            dict(account_id=aid, day=T0.date(), category="chat", requests=40, flagged_jailbreak=0)
+        )
     for i in range(20):
-        aid = add("team", i, T0 + timedelta(minutes=5 * i), (f"dev{i}", "bigcorp.com"), org_id="bigcorp",
-                  org_verified=True)
+        aid = add(
+            "team",
+            i,
+            T0 + timedelta(minutes=5 * i),
+            (f"dev{i}", "bigcorp.com"),
+            org_id="bigcorp",
+            org_verified=True,
+        )
         rows["member_of"].append(dict(account_id=aid, org_id="bigcorp"))
         rows["paid_with"].append(dict(account_id=aid, payment_fingerprint="corp"))
-        rows["used_ip"].append(dict(account_id=aid, ip="90.1.1.1", first_seen=T0, last_seen=T0, request_count=2000,
-                                    user_agent="python-httpx/0.27"))
-        rows["usage"].append(dict(account_id=aid, day=T0.date(), category="coding", requests=8000,
-                                  flagged_jailbreak=0))
+        rows["used_ip"].append(
+            dict(
+                account_id=aid,
+                ip="90.1.1.1",
+                first_seen=T0,
+                last_seen=T0,
+                request_count=2000,
+                user_agent="python-httpx/0.27",
+            )
+        )
+        rows["usage"].append(
+            dict(account_id=aid, day=T0.date(), category="coding", requests=8000, flagged_jailbreak=0)
+        )
     for i in range(40):
         aid = add("nat", i, T0 - timedelta(days=7 * i), (f"user.{names[i % 4]}{i}", "gmail.com"))
-        rows["used_ip"].append(dict(account_id=aid, ip="100.64.0.1", first_seen=T0 - timedelta(days=7 * i),
-                                    last_seen=T0 - timedelta(days=7 * i), request_count=20,
-                                    user_agent="Mozilla/5.0 (Linux; Android 14) Chrome/126.0 Mobile"))
-        rows["usage"].append(dict(account_id=aid, day=T0.date(), category="chat", requests=30, flagged_jailbreak=0))
+        rows["used_ip"].append(
+            dict(
+                account_id=aid,
+                ip="100.64.0.1",
+                first_seen=T0 - timedelta(days=7 * i),
+                last_seen=T0 - timedelta(days=7 * i),
+                request_count=20,
+                user_agent="Mozilla/5.0 (Linux; Android 14) Chrome/126.0 Mobile",
+            )
+        )
+        rows["usage"].append(
+            dict(account_id=aid, day=T0.date(), category="chat", requests=30, flagged_jailbreak=0)
+        )
     return {name: tbl(name, r) for name, r in rows.items()}, groups
 
 
@@ -149,11 +210,26 @@ def test_verified_organisation_lowers_the_score() -> None:
 def scoring_frame_row(**over: float) -> Any:
     import pandas as pd
 
-    base = {"size": 100, "density": 0.5, "shared_payment_share": 0.5, "prepaid_share": 0.5,
-            "residential_proxy_share": 0.5, "hosting_share": 0.0, "vpn_share": 0.0, "signup_burst_24h": 0.5,
-            "automation_ua_share": 0.5, "disposable_email_share": 0.0, "random_email_share": 0.0,
-            "rare_domain_share": 0.0, "volume_percentile": 0.5, "frontier_share": 0.5, "jailbreak_rate": 0.0,
-            "verified_share": 0.0, "webmail_name_share": 0.0, "browser_ua_share": 0.0}
+    base = {
+        "size": 100,
+        "density": 0.5,
+        "shared_payment_share": 0.5,
+        "prepaid_share": 0.5,
+        "residential_proxy_share": 0.5,
+        "hosting_share": 0.0,
+        "vpn_share": 0.0,
+        "signup_burst_24h": 0.5,
+        "automation_ua_share": 0.5,
+        "disposable_email_share": 0.0,
+        "random_email_share": 0.0,
+        "rare_domain_share": 0.0,
+        "volume_percentile": 0.5,
+        "frontier_share": 0.5,
+        "jailbreak_rate": 0.0,
+        "verified_share": 0.0,
+        "webmail_name_share": 0.0,
+        "browser_ua_share": 0.0,
+    }
     base.update(over)
     return pd.DataFrame([base])
 

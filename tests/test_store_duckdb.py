@@ -22,8 +22,13 @@ T1 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 def _rows(n_accounts: int = 3, ip_first=T0, ip_last=T0, email="a0@example.com"):
     accounts = [
-        {"account_id": f"a{i}", "created_at": T0, "email": email if i == 0 else f"a{i}@example.com",
-         "email_domain": "example.com", "plan": "free"}
+        {
+            "account_id": f"a{i}",
+            "created_at": T0,
+            "email": email if i == 0 else f"a{i}@example.com",
+            "email_domain": "example.com",
+            "plan": "free",
+        }
         for i in range(n_accounts)
     ]
     return {
@@ -31,11 +36,21 @@ def _rows(n_accounts: int = 3, ip_first=T0, ip_last=T0, email="a0@example.com"):
         "ip_addresses": [{"ip": "10.0.0.1", "version": 4, "subnet": "10.0.0.0/24"}],
         "subnets": [{"subnet": "10.0.0.0/24", "version": 4}],
         "in_subnet": [{"ip": "10.0.0.1", "subnet": "10.0.0.0/24"}],
-        "used_ip": [{"account_id": a["account_id"], "ip": "10.0.0.1", "first_seen": ip_first, "last_seen": ip_last,
-                     "request_count": 5} for a in accounts],
+        "used_ip": [
+            {
+                "account_id": a["account_id"],
+                "ip": "10.0.0.1",
+                "first_seen": ip_first,
+                "last_seen": ip_last,
+                "request_count": 5,
+            }
+            for a in accounts
+        ],
         "payment_methods": [{"payment_fingerprint": "fp_1", "method_type": "prepaid_card"}],
-        "paid_with": [{"account_id": "a0", "payment_fingerprint": "fp_1"},
-                      {"account_id": "a1", "payment_fingerprint": "fp_1"}],
+        "paid_with": [
+            {"account_id": "a0", "payment_fingerprint": "fp_1"},
+            {"account_id": "a1", "payment_fingerprint": "fp_1"},
+        ],
     }
 
 
@@ -83,7 +98,9 @@ def test_merge_rules_replace_min_max_and_idempotence(db_path, tmp_path):
     # the same rows again: graph unchanged (a second load record is the only difference)
     store.apply_load(make_batch(tmp_path / "s2", _rows(ip_first=T1, ip_last=T1), tag="y"))
     again = _snapshot(store)
-    assert {k: v for k, v in again.items() if k != "loads"} == {k: v for k, v in first.items() if k != "loads"}
+    assert {k: v for k, v in again.items() if k != "loads"} == {
+        k: v for k, v in first.items() if k != "loads"
+    }
     # a later export widens time bounds (min/max), replaces non-null values, keeps old ones on null
     rows = _rows(n_accounts=4, ip_first=T0, ip_last=T1, email="new@example.com")
     rows["accounts"][1]["plan"] = None
@@ -154,19 +171,37 @@ def _result(cluster_ids, members):
     def table(name, rows):
         return pa.Table.from_pylist(rows, schema=pa.schema(list(RESULT_TABLES[name].items())))
 
-    clusters = [{"cluster_id": c, "score": 0.9, "size": len(members[c]), "evidence": "shares fp_1", "features": "{}",
-                 "contributions": "{}", "first_signup": T0, "last_signup": T1, "payment_methods": 1,
-                 "proxy_providers": "", "requests": 10, "top_categories": "coding", "view": "leiden"}
-                for c in cluster_ids]
+    clusters = [
+        {
+            "cluster_id": c,
+            "score": 0.9,
+            "size": len(members[c]),
+            "evidence": "shares fp_1",
+            "features": "{}",
+            "contributions": "{}",
+            "first_signup": T0,
+            "last_signup": T1,
+            "payment_methods": 1,
+            "proxy_providers": "",
+            "requests": 10,
+            "top_categories": "coding",
+            "view": "leiden",
+        }
+        for c in cluster_ids
+    ]
     mem = [{"cluster_id": c, "account_id": a} for c in cluster_ids for a in members[c]]
     return DetectionResult(
         params={"resolution": 0.02},
         clusters=table("clusters", clusters),
         members=table("members", mem),
-        identifiers=table("identifiers", [{"cluster_id": cluster_ids[0], "id_type": "payment",
-                                          "identifier": "fp_1", "members": 2}]),
-        links=table("links", [{"cluster_id": cluster_ids[0], "a": "a0", "b": "a1", "weight": 1.0,
-                               "evidence": "payment:1"}]),
+        identifiers=table(
+            "identifiers",
+            [{"cluster_id": cluster_ids[0], "id_type": "payment", "identifier": "fp_1", "members": 2}],
+        ),
+        links=table(
+            "links",
+            [{"cluster_id": cluster_ids[0], "a": "a0", "b": "a1", "weight": 1.0, "evidence": "payment:1"}],
+        ),
         stats={"clusters": len(cluster_ids)},
     )
 
@@ -193,8 +228,11 @@ def test_runs_results_and_decisions_round_trip(db_path, tmp_path):
     assert len(s) == 3 and set(s["matched_on"]) == {"ip"}
     p = store.query("shortest_path", {"a": "a0", "b": "a2"})
     assert p["node"].iloc[0] == "a0" and p["node"].iloc[-1] == "a2"
-    assert list(p["label"]) == ["Account", "IPAddress", "Account"] or list(p["label"]) == [
-        "Account", "PaymentMethod", "Account"] or "IPAddress" in set(p["label"])
+    assert (
+        list(p["label"]) == ["Account", "IPAddress", "Account"]
+        or list(p["label"]) == ["Account", "PaymentMethod", "Account"]
+        or "IPAddress" in set(p["label"])
+    )
     n = store.query("neighbourhood", {"account_id": "a0", "depth": 2})
     assert {"PAID_WITH", "USED_IP", "IN_SUBNET"} <= set(n["rel"]) and (n["hop"] == 2).any()
     by = store.query("accounts_by_payment", {"payment_fingerprint": "fp_1"})

@@ -36,9 +36,21 @@ def store(root, tmp_path):
 def _clusters(rows):
     full = []
     for r in rows:
-        base = {"cluster_id": "C", "score": 0.5, "size": 3, "evidence": "", "features": "{}", "contributions": "{}",
-                "first_signup": T0, "last_signup": T0, "payment_methods": 1, "proxy_providers": "",
-                "requests": 0, "top_categories": "", "view": "leiden"}
+        base = {
+            "cluster_id": "C",
+            "score": 0.5,
+            "size": 3,
+            "evidence": "",
+            "features": "{}",
+            "contributions": "{}",
+            "first_signup": T0,
+            "last_signup": T0,
+            "payment_methods": 1,
+            "proxy_providers": "",
+            "requests": 0,
+            "top_categories": "",
+            "view": "leiden",
+        }
         base.update(r)
         full.append(base)
     return pa.Table.from_pylist(full, schema=pa.schema(list(RESULT_TABLES["clusters"].items())))
@@ -46,30 +58,58 @@ def _clusters(rows):
 
 # --------------------------------------------------------------------------- campaigns
 def test_latest_decision_is_in_force_and_ranks_by_score():
-    clusters = _clusters([
-        {"cluster_id": "A", "score": 0.2, "size": 10},
-        {"cluster_id": "B", "score": 0.9, "size": 5},
-        {"cluster_id": "C", "score": 0.9, "size": 50},
-    ])
-    ds = [Decision("B", "needs_review", "ana", decided_at=T0),
-          Decision("B", "dismissed", "bo", "benign lab", decided_at=T0 + timedelta(hours=1)),
-          Decision("A", "confirmed", "ana", decided_at=T0)]
+    clusters = _clusters(
+        [
+            {"cluster_id": "A", "score": 0.2, "size": 10},
+            {"cluster_id": "B", "score": 0.9, "size": 5},
+            {"cluster_id": "C", "score": 0.9, "size": 50},
+        ]
+    )
+    ds = [
+        Decision("B", "needs_review", "ana", decided_at=T0),
+        Decision("B", "dismissed", "bo", "benign lab", decided_at=T0 + timedelta(hours=1)),
+        Decision("A", "confirmed", "ana", decided_at=T0),
+    ]
     df = views.campaigns_table(clusters, ds)
     assert list(df["cluster_id"]) == ["C", "B", "A"]  # score, then size
-    assert dict(zip(df["cluster_id"], df["status"], strict=True)) == {"A": "confirmed", "B": "dismissed", "C": "open"}
+    assert dict(zip(df["cluster_id"], df["status"], strict=True)) == {
+        "A": "confirmed",
+        "B": "dismissed",
+        "C": "open",
+    }
     assert df.loc[df["cluster_id"] == "B", "analyst"].item() == "bo"
 
 
 def test_every_filter_narrows_the_table():
-    clusters = _clusters([
-        {"cluster_id": "A", "score": 0.95, "size": 40, "proxy_providers": "OctoProxy,Aerie",
-         "first_signup": T0, "last_signup": T0 + timedelta(days=2)},
-        {"cluster_id": "B", "score": 0.6, "size": 4, "proxy_providers": "Aerie",
-         "first_signup": T0 + timedelta(days=10), "last_signup": T0 + timedelta(days=11)},
-        {"cluster_id": "C", "score": 0.3, "size": 12, "proxy_providers": "",
-         "first_signup": T0 - timedelta(days=30), "last_signup": T0 - timedelta(days=20)},
-        {"cluster_id": "S", "score": 0.99, "size": 3, "view": "strong_components"},
-    ])
+    clusters = _clusters(
+        [
+            {
+                "cluster_id": "A",
+                "score": 0.95,
+                "size": 40,
+                "proxy_providers": "OctoProxy,Aerie",
+                "first_signup": T0,
+                "last_signup": T0 + timedelta(days=2),
+            },
+            {
+                "cluster_id": "B",
+                "score": 0.6,
+                "size": 4,
+                "proxy_providers": "Aerie",
+                "first_signup": T0 + timedelta(days=10),
+                "last_signup": T0 + timedelta(days=11),
+            },
+            {
+                "cluster_id": "C",
+                "score": 0.3,
+                "size": 12,
+                "proxy_providers": "",
+                "first_signup": T0 - timedelta(days=30),
+                "last_signup": T0 - timedelta(days=20),
+            },
+            {"cluster_id": "S", "score": 0.99, "size": 3, "view": "strong_components"},
+        ]
+    )
     df = views.campaigns_table(clusters, [Decision("B", "confirmed", "ana", decided_at=T0)])
 
     def ids(**kw):
@@ -93,8 +133,10 @@ def test_every_filter_narrows_the_table():
 
 
 def test_score_breakdown_orders_by_effect_and_drops_zeros():
-    row = {"features": json.dumps({"shared_payment": 0.97, "size": 34, "top_domain": "x.com"}),
-           "contributions": json.dumps({"bias": -5.5, "shared_payment": 1.94, "vpn": 0.0, "size": 0.25})}
+    row = {
+        "features": json.dumps({"shared_payment": 0.97, "size": 34, "top_domain": "x.com"}),
+        "contributions": json.dumps({"bias": -5.5, "shared_payment": 1.94, "vpn": 0.0, "size": 0.25}),
+    }
     b = views.score_breakdown(row)
     assert list(b["feature"]) == ["bias", "shared_payment", "size"]
     assert list(b["value"]) == ["", "0.97", "34"]
@@ -120,7 +162,11 @@ def test_campaign_data_from_a_detected_store(store):
     assert timeline["signups"].sum() == len(members)
     traffic = views.daily_traffic(store, cid, list(members["account_id"]))
     usage = store.read_table("usage").to_pandas()
-    assert traffic["requests"].sum() == usage[usage["account_id"].isin(members["account_id"])]["requests"].sum() > 0
+    assert (
+        traffic["requests"].sum()
+        == usage[usage["account_id"].isin(members["account_id"])]["requests"].sum()
+        > 0
+    )
 
 
 def test_cluster_graph_is_bounded_and_only_shows_linking_identifiers(store):
@@ -139,7 +185,9 @@ def test_cluster_graph_is_bounded_and_only_shows_linking_identifiers(store):
     node_ids = {n["data"]["id"] for n in nodes}
     assert g.accounts == 8 and g.identifiers <= 15 and g.dropped_accounts == 2
     assert len(node_ids) == len(nodes)
-    assert all(e["data"]["source"] in node_ids and e["data"]["target"] in node_ids for e in g.elements["edges"])
+    assert all(
+        e["data"]["source"] in node_ids and e["data"]["target"] in node_ids for e in g.elements["edges"]
+    )
     drawn_ids = {(n["data"]["kind"], n["data"]["name"]) for n in nodes if n["data"]["label"] != "Account"}
     assert drawn_ids <= shared
     # size grows with degree
@@ -148,11 +196,18 @@ def test_cluster_graph_is_bounded_and_only_shows_linking_identifiers(store):
 
 
 def test_graph_elements_escape_values_and_drop_single_use_identifiers():
-    pairs = pd.DataFrame([
-        {"account_id": "<script>alert(1)</script>", "id_type": "payment", "label": "PaymentMethod", "identifier": "fp1"},
-        {"account_id": "b", "id_type": "payment", "label": "PaymentMethod", "identifier": "fp1"},
-        {"account_id": "b", "id_type": "device", "label": "Device", "identifier": "only-b"},
-    ])
+    pairs = pd.DataFrame(
+        [
+            {
+                "account_id": "<script>alert(1)</script>",
+                "id_type": "payment",
+                "label": "PaymentMethod",
+                "identifier": "fp1",
+            },
+            {"account_id": "b", "id_type": "payment", "label": "PaymentMethod", "identifier": "fp1"},
+            {"account_id": "b", "id_type": "device", "label": "Device", "identifier": "only-b"},
+        ]
+    )
     g = views.graph_elements(pairs)
     names = {n["data"]["name"] for n in g.elements["nodes"]}
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in names and not any("<" in n for n in names)
@@ -161,17 +216,40 @@ def test_graph_elements_escape_values_and_drop_single_use_identifiers():
 
 
 def test_neighbourhood_pairs_lift_provider_and_subnet_to_the_account():
-    nbh = pd.DataFrame([
-        {"src_label": "Account", "src": "a", "rel": "USED_IP", "dst_label": "IPAddress", "dst": "1.2.3.4", "hop": 1},
-        {"src_label": "IPAddress", "src": "1.2.3.4", "rel": "VIA_PROXY", "dst_label": "ProxyProvider",
-         "dst": "Octo", "hop": 1},
-        {"src_label": "IPAddress", "src": "1.2.3.4", "rel": "IN_SUBNET", "dst_label": "Subnet",
-         "dst": "1.2.3.0/24", "hop": 1},
-    ])
+    nbh = pd.DataFrame(
+        [
+            {
+                "src_label": "Account",
+                "src": "a",
+                "rel": "USED_IP",
+                "dst_label": "IPAddress",
+                "dst": "1.2.3.4",
+                "hop": 1,
+            },
+            {
+                "src_label": "IPAddress",
+                "src": "1.2.3.4",
+                "rel": "VIA_PROXY",
+                "dst_label": "ProxyProvider",
+                "dst": "Octo",
+                "hop": 1,
+            },
+            {
+                "src_label": "IPAddress",
+                "src": "1.2.3.4",
+                "rel": "IN_SUBNET",
+                "dst_label": "Subnet",
+                "dst": "1.2.3.0/24",
+                "hop": 1,
+            },
+        ]
+    )
     pairs = views.neighbourhood_pairs(nbh)
     assert set(pairs.itertuples(index=False, name=None)) == {
-        ("a", "ip", "IPAddress", "1.2.3.4"), ("a", "proxy", "ProxyProvider", "Octo"),
-        ("a", "subnet", "Subnet", "1.2.3.0/24")}
+        ("a", "ip", "IPAddress", "1.2.3.4"),
+        ("a", "proxy", "ProxyProvider", "Octo"),
+        ("a", "subnet", "Subnet", "1.2.3.0/24"),
+    }
 
 
 def test_account_search_and_linking_path(store):
@@ -255,8 +333,11 @@ def test_zip_symlink_and_bomb_are_refused(tmp_path):
     with pytest.raises(ExportError, match="limit"):
         views.extract_upload([("x.zip", _zip({"a.csv": b"1" * 5000}))], tmp_path / "c", small)
     with pytest.raises(ExportError, match="more than"):
-        views.extract_upload([("x.zip", _zip({f"f{i}.csv": b"" for i in range(5)}))], tmp_path / "d",
-                             views.UploadLimits(max_files=3))
+        views.extract_upload(
+            [("x.zip", _zip({f"f{i}.csv": b"" for i in range(5)}))],
+            tmp_path / "d",
+            views.UploadLimits(max_files=3),
+        )
     with pytest.raises(ExportError, match="zip"):
         views.extract_upload([("x.zip", b"not a zip")], tmp_path / "e")
 
@@ -264,7 +345,9 @@ def test_zip_symlink_and_bomb_are_refused(tmp_path):
 def test_upload_of_files_or_a_folder_zip_gives_the_export_dir(tmp_path):
     d = views.extract_upload([("accounts.csv", b"a"), ("usage.csv.gz", b"b")], tmp_path / "f")
     assert sorted(p.name for p in d.iterdir()) == ["accounts.csv", "usage.csv.gz"]
-    d = views.extract_upload([("e.zip", _zip({"demo/accounts.csv": b"a", "__MACOSX/demo/._x": b""}))], tmp_path / "z")
+    d = views.extract_upload(
+        [("e.zip", _zip({"demo/accounts.csv": b"a", "__MACOSX/demo/._x": b""}))], tmp_path / "z"
+    )
     assert d.name == "demo" and (d / "accounts.csv").read_bytes() == b"a"
     with pytest.raises(ExportError, match="file names"):
         views.extract_upload([("acc ounts;.csv", b"a")], tmp_path / "g")
@@ -280,10 +363,15 @@ def test_load_upload_runs_the_real_loader_and_bad_exports_change_nothing(root, t
     assert s.version() == v0 and s.counts()["Account"] == 0
     src = export_dir(root)
     files = [(p.name, p.read_bytes()) for p in sorted(src.iterdir()) if p.name != "truth.csv"]
-    report = views.load_upload(s, [("export.zip", _zip({f"export/{n}": b for n, b in files}))], tmp_path / "w2")
+    report = views.load_upload(
+        s, [("export.zip", _zip({f"export/{n}": b for n, b in files}))], tmp_path / "w2"
+    )
     assert not report.skipped and s.counts()["Account"] == report.counts["accounts"] > 0
 
 
 def test_markdown_escape_shows_text_literally():
     assert views.md("<script>[x](javascript:1)*b*") == r"\<script\>\[x\]\(javascript\:1\)\*b\*"
-    assert views.fmt_ts(None) == "—" and views.fmt_ts(pd.Timestamp("2026-01-02T03:04Z")) == "2026-01-02 03:04 UTC"
+    assert (
+        views.fmt_ts(None) == "—"
+        and views.fmt_ts(pd.Timestamp("2026-01-02T03:04Z")) == "2026-01-02 03:04 UTC"
+    )

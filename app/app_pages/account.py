@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from linkgraph.app import data, graph
 
-from app import data, graph
 from linkgraph import views
 from linkgraph.errors import QueryError
 
@@ -15,7 +15,10 @@ if not status.has_accounts:
     st.info(status.guidance)
     st.stop()
 
-if st.session_state.get("account_id") and st.session_state.get("account_input") != st.session_state["account_id"]:
+if (
+    st.session_state.get("account_id")
+    and st.session_state.get("account_input") != st.session_state["account_id"]
+):
     st.session_state["account_input"] = st.session_state["account_id"]
 
 
@@ -23,8 +26,12 @@ def _typed() -> None:
     st.session_state["account_id"] = st.session_state["account_input"].strip()
 
 
-account_id = st.text_input("Account id", key="account_input", on_change=_typed,
-                           placeholder="an account id (search by email/IP/payment on the Campaigns page)").strip()
+account_id = st.text_input(
+    "Account id",
+    key="account_input",
+    on_change=_typed,
+    placeholder="an account id (search by email/IP/payment on the Campaigns page)",
+).strip()
 if not account_id:
     st.info("Enter an account id, or open one from a campaign or a search.")
     st.stop()
@@ -37,10 +44,16 @@ if props is None:
 left, right = st.columns([1, 2])
 with left:
     st.subheader("Properties")
-    shown = {k: views.fmt_ts(v) if isinstance(v, pd.Timestamp) else ("—" if v is None else str(v))
-             for k, v in props.items()}
-    st.dataframe(pd.DataFrame({"property": list(shown), "value": list(shown.values())}), hide_index=True,
-                 width="stretch", key="account_props")
+    shown = {
+        k: views.fmt_ts(v) if isinstance(v, pd.Timestamp) else ("—" if v is None else str(v))
+        for k, v in props.items()
+    }
+    st.dataframe(
+        pd.DataFrame({"property": list(shown), "value": list(shown.values())}),
+        hide_index=True,
+        width="stretch",
+        key="account_props",
+    )
     cluster = props.get("cluster_id")
     if cluster:
         score = props.get("cluster_score")
@@ -53,13 +66,20 @@ with left:
 
 with right:
     st.subheader("Neighbourhood")
-    depth = st.radio("Depth", [1, 2], horizontal=True, key="account_depth",
-                     format_func=lambda d: "its identifiers" if d == 1 else "and the accounts sharing them")
+    depth = st.radio(
+        "Depth",
+        [1, 2],
+        horizontal=True,
+        key="account_depth",
+        format_func=lambda d: "its identifiers" if d == 1 else "and the accounts sharing them",
+    )
     nbh = data.neighbourhood(account_id, int(depth))
     if nbh.empty:
         st.caption("This account has no identifiers.")
     else:
-        graph.show(views.neighbourhood_graph(nbh, account_id), key=f"account_graph_{account_id}_{depth}", height=420)
+        graph.show(
+            views.neighbourhood_graph(nbh, account_id), key=f"account_graph_{account_id}_{depth}", height=420
+        )
         st.dataframe(nbh, hide_index=True, width="stretch", height=240, key="account_nbh")
 
 st.subheader("How is this account linked to another?")
@@ -73,11 +93,15 @@ if find and other.strip():
         st.error(str(e))
     else:
         if found is None:
-            st.warning("No linking path within 8 hops (very common identifiers such as big email domains "
-                       "are not followed).")
+            st.warning(
+                "No linking path within 8 hops (very common identifiers such as big email domains "
+                "are not followed)."
+            )
         else:
             hops = int((found.path["label"] == "Account").sum()) - 1
             st.success(f"Linked in {hops} step(s) through {len(found.identifiers)} identifier(s).")
             st.code(found.text, language=None, wrap_lines=True)
             st.dataframe(found.identifiers, hide_index=True, width="stretch", key="account_path_ids")
-            graph.show(views.path_graph(found.path), key=f"account_path_graph_{account_id}_{other}", height=300)
+            graph.show(
+                views.path_graph(found.path), key=f"account_path_graph_{account_id}_{other}", height=300
+            )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from linkgraph.app import data, graph
+from linkgraph.app.decide import save_decision
 
-from app import data, graph
-from app.decide import save_decision
 from linkgraph import schema, views
 
 st.title("Campaign detail")
@@ -30,8 +30,13 @@ def _picked() -> None:
 wanted = st.session_state.get("cluster_id") or st.query_params.get("cluster")
 if wanted in ids:
     st.session_state["campaign_pick"] = wanted
-cluster_id = st.selectbox("Campaign", ids, key="campaign_pick", on_change=_picked,
-                          format_func=lambda c: f"{c} (score {scores[c]:.2f})")
+cluster_id = st.selectbox(
+    "Campaign",
+    ids,
+    key="campaign_pick",
+    on_change=_picked,
+    format_func=lambda c: f"{c} (score {scores[c]:.2f})",
+)
 st.session_state["cluster_id"] = cluster_id
 st.query_params["cluster"] = cluster_id
 row = views.cluster_row(campaigns, cluster_id)
@@ -44,15 +49,22 @@ m[2].metric("Payment methods", f"{int(row['payment_methods'] or 0):,}")
 m[3].metric("Requests", f"{int(row['requests'] or 0):,}")
 m[4].metric("Status", str(row["status"]))
 st.markdown("**Evidence:** " + views.md(row["evidence"]))
-st.caption(f"Sign-ups {views.fmt_ts(row['first_signup'])} → {views.fmt_ts(row['last_signup'])} · "
-           f"providers: {row['proxy_providers'] or '—'} · categories: {row['top_categories'] or '—'}")
+st.caption(
+    f"Sign-ups {views.fmt_ts(row['first_signup'])} → {views.fmt_ts(row['last_signup'])} · "
+    f"providers: {row['proxy_providers'] or '—'} · categories: {row['top_categories'] or '—'}"
+)
 
 # ---------------------------------------------------------------- decision
 with st.expander(f"Decision — currently **{row['status']}**", expanded=row["status"] == views.OPEN):
     with st.form("campaign_decision", clear_on_submit=True):
         c1, c2 = st.columns(2)
-        decision = c1.radio("Decision", list(schema.DECISION_STATUSES), horizontal=True, key="campaign_status",
-                            format_func=lambda s: s.replace("_", " "))
+        decision = c1.radio(
+            "Decision",
+            list(schema.DECISION_STATUSES),
+            horizontal=True,
+            key="campaign_status",
+            format_func=lambda s: s.replace("_", " "),
+        )
         analyst = c2.text_input("Analyst", value=st.session_state["analyst"], key="campaign_analyst")
         note = st.text_area("Note (why)", key="campaign_note")
         submitted = st.form_submit_button("Record decision", type="primary")
@@ -83,10 +95,20 @@ with right:
     if infra.empty:
         st.caption("No shared identifiers recorded for this campaign.")
     else:
-        st.dataframe(views.infrastructure_summary(infra), hide_index=True, width="stretch",
-                     key="campaign_infra_summary")
-        st.dataframe(infra, hide_index=True, width="stretch", height=220, key="campaign_infra",
-                     column_config={"members": st.column_config.NumberColumn("Members sharing it")})
+        st.dataframe(
+            views.infrastructure_summary(infra),
+            hide_index=True,
+            width="stretch",
+            key="campaign_infra_summary",
+        )
+        st.dataframe(
+            infra,
+            hide_index=True,
+            width="stretch",
+            height=220,
+            key="campaign_infra",
+            column_config={"members": st.column_config.NumberColumn("Members sharing it")},
+        )
 
 # ---------------------------------------------------------------- members and timelines
 members = data.members(cluster_id)
@@ -109,16 +131,27 @@ with t2:
 
 # ---------------------------------------------------------------- graph
 st.subheader("Graph")
-limit = st.slider("Accounts to draw", 10, 200, 40, 10, key="campaign_graph_accounts",
-                  help="Large campaigns are sampled (evenly over sign-up order) so the page stays fast.")
+limit = st.slider(
+    "Accounts to draw",
+    10,
+    200,
+    40,
+    10,
+    key="campaign_graph_accounts",
+    help="Large campaigns are sampled (evenly over sign-up order) so the page stays fast.",
+)
 edges = data.edges(cluster_id, member_ids, limit)
-shared = list(infra[["id_type", "identifier"]].itertuples(index=False, name=None)) if not infra.empty else None
+shared = (
+    list(infra[["id_type", "identifier"]].itertuples(index=False, name=None)) if not infra.empty else None
+)
 g = views.graph_elements(edges.pairs, shared, max_accounts=limit)
 if edges.sampled < edges.members:
     st.caption(f"Sampled {edges.sampled} of {edges.members:,} accounts.")
 if g.dropped_accounts or g.dropped_identifiers:
-    st.caption(f"Showing {g.accounts} accounts and {g.identifiers} identifiers; left out "
-               f"{g.dropped_accounts} accounts and {g.dropped_identifiers} identifiers with fewer links.")
+    st.caption(
+        f"Showing {g.accounts} accounts and {g.identifiers} identifiers; left out "
+        f"{g.dropped_accounts} accounts and {g.dropped_identifiers} identifiers with fewer links."
+    )
 graph.show(g, key=f"campaign_graph_{cluster_id}_{limit}")
 
 # ---------------------------------------------------------------- members
@@ -132,8 +165,9 @@ if member_ids:
         st.switch_page("app_pages/account.py")
 
 last = row["last_signup"]
-if not pd.isna(last) and st.toggle("Show new accounts near this campaign (possible replacements)",
-                                   key="campaign_show_near"):
+if not pd.isna(last) and st.toggle(
+    "Show new accounts near this campaign (possible replacements)", key="campaign_show_near"
+):
     near = data.near(cluster_id, pd.Timestamp(last).isoformat())
     if near.empty:
         st.caption("No account created after the campaign's last sign-up shares its payment, device or IP.")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import streamlit as st
+from linkgraph.app import data
 
-from app import data
 from linkgraph import views
 
 st.title("Campaigns")
@@ -22,8 +22,11 @@ if run is not None:
     st.caption(f"Detection run {run.run_id} of {views.fmt_ts(run.created_at)} · engine {run.engine}")
 
 # ---------------------------------------------------------------- search
-term = st.text_input("Search by account id, email, IP, payment fingerprint or device id", key="campaigns_search",
-                     placeholder="e.g. acc_000123, someone@example.com, 203.0.113.7, fp_9c1…")
+term = st.text_input(
+    "Search by account id, email, IP, payment fingerprint or device id",
+    key="campaigns_search",
+    placeholder="e.g. acc_000123, someone@example.com, 203.0.113.7, fp_9c1…",
+)
 hits = data.search(term) if term.strip() else None
 cluster_ids: tuple[str, ...] | None = None
 if hits is not None:
@@ -50,16 +53,28 @@ with st.container(border=True):
     providers = c3.multiselect("Proxy provider", views.provider_options(campaigns), key="campaigns_providers")
     statuses = c4.multiselect("Analyst status", list(views.STATUSES), key="campaigns_statuses")
     c5, c6, _ = st.columns([2, 1, 1])
-    dates = c5.date_input("Sign-ups between", value=bounds if bounds else (), key="campaigns_dates") if bounds else ()
-    view = c6.selectbox("Cluster view", views_available, key="campaigns_view",
-                        help="leiden: communities (default); strong_components: tightly linked cores")
+    dates = (
+        c5.date_input("Sign-ups between", value=bounds if bounds else (), key="campaigns_dates")
+        if bounds
+        else ()
+    )
+    view = c6.selectbox(
+        "Cluster view",
+        views_available,
+        key="campaigns_view",
+        help="leiden: communities (default); strong_components: tightly linked cores",
+    )
 
 date_range = tuple(dates) if isinstance(dates, (tuple, list)) else (dates,)
 flt = views.CampaignFilter(
-    min_score=float(min_score), min_size=int(min_size), providers=tuple(providers), statuses=tuple(statuses),
+    min_score=float(min_score),
+    min_size=int(min_size),
+    providers=tuple(providers),
+    statuses=tuple(statuses),
     signup_from=date_range[0] if len(date_range) >= 1 else None,
     signup_to=date_range[1] if len(date_range) >= 2 else None,
-    cluster_ids=cluster_ids, view=view,
+    cluster_ids=cluster_ids,
+    view=view,
 )
 shown = views.filter_campaigns(campaigns, flt)
 st.session_state["selection"] = list(shown["cluster_id"])
@@ -76,7 +91,11 @@ if shown.empty:
 
 table = views.display_campaigns(shown)
 event = st.dataframe(
-    table, hide_index=True, width="stretch", key="campaigns_table", on_select="rerun",
+    table,
+    hide_index=True,
+    width="stretch",
+    key="campaigns_table",
+    on_select="rerun",
     selection_mode="single-row",
     column_config={
         "cluster_id": st.column_config.TextColumn("Campaign"),
@@ -91,8 +110,10 @@ event = st.dataframe(
         "decided_at": st.column_config.DatetimeColumn("Decided", format="YYYY-MM-DD HH:mm"),
     },
 )
-st.caption("Select a row, or pick a campaign below, to open it. Downloads of the shown campaigns are on "
-           "the Load & export page.")
+st.caption(
+    "Select a row, or pick a campaign below, to open it. Downloads of the shown campaigns are on "
+    "the Load & export page."
+)
 
 selected_rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
 c1, c2 = st.columns([3, 1], vertical_alignment="bottom")

@@ -7,29 +7,42 @@ from functools import partial
 from pathlib import Path
 
 import streamlit as st
+from linkgraph.app import data
 
-from app import data
 from linkgraph import pipeline, views
 from linkgraph.errors import ExportError, LinkGraphError
 
 st.title("Load & export")
 status = data.status()
-st.caption(f"Store: {status.backend} at {status.location} · {status.accounts:,} accounts · {status.runs} run(s)")
+st.caption(
+    f"Store: {status.backend} at {status.location} · {status.accounts:,} accounts · {status.runs} run(s)"
+)
 
 # ---------------------------------------------------------------- load
 st.subheader("Load an export")
-st.caption("Upload the tables of one export (accounts.csv, payment_methods.csv, ip_events.csv, ip_intel.csv, "
-           "usage.csv; .csv/.csv.gz/.jsonl/.jsonl.gz/.parquet; an optional mapping.toml) or one zip of the folder. "
-           "The export is validated before anything is written: a bad export changes nothing.")
-uploads = st.file_uploader("Export files or a zip", accept_multiple_files=True, key="load_files",
-                           type=["csv", "gz", "jsonl", "parquet", "zip", "toml"])
+st.caption(
+    "Upload the tables of one export (accounts.csv, payment_methods.csv, ip_events.csv, ip_intel.csv, "
+    "usage.csv; .csv/.csv.gz/.jsonl/.jsonl.gz/.parquet; an optional mapping.toml) or one zip of the folder. "
+    "The export is validated before anything is written: a bad export changes nothing."
+)
+uploads = st.file_uploader(
+    "Export files or a zip",
+    accept_multiple_files=True,
+    key="load_files",
+    type=["csv", "gz", "jsonl", "parquet", "zip", "toml"],
+)
 if st.button("Load", type="primary", disabled=not uploads, key="load_button"):
     files = [(u.name, u.getvalue()) for u in uploads or []]
-    with st.spinner("Validating and loading…"), tempfile.TemporaryDirectory(prefix="linkgraph-upload-") as tmp:
+    with (
+        st.spinner("Validating and loading…"),
+        tempfile.TemporaryDirectory(prefix="linkgraph-upload-") as tmp,
+    ):
         try:
             report = views.load_upload(data.store(), files, Path(tmp))
         except ExportError as e:
-            st.error(f"The export was not loaded: {len(e.problems)} problem(s). Nothing in the store changed.")
+            st.error(
+                f"The export was not loaded: {len(e.problems)} problem(s). Nothing in the store changed."
+            )
             st.dataframe(views.problems_table(e), hide_index=True, width="stretch", key="load_problems")
         except LinkGraphError as e:
             st.error(f"The export was not loaded: {e}")
@@ -58,7 +71,9 @@ elif st.button("Detect", key="load_detect"):
         except LinkGraphError as e:
             st.error(str(e))
         else:
-            st.session_state["load_detected"] = f"Detection run {run.run_id} stored: {run.stats.get('clusters', '?')} clusters."
+            st.session_state["load_detected"] = (
+                f"Detection run {run.run_id} stored: {run.stats.get('clusters', '?')} clusters."
+            )
             st.rerun()
 if st.session_state.get("load_detected"):
     st.success(st.session_state["load_detected"])
@@ -72,8 +87,12 @@ campaigns = data.campaigns()
 selection = [c for c in st.session_state.get("selection", []) if c in set(campaigns["cluster_id"])]
 if not selection:
     selection = list(campaigns["cluster_id"])
-chosen = st.multiselect("Campaigns to export (default: those the Campaigns filters show)",
-                        list(campaigns["cluster_id"]), default=selection, key="export_clusters")
+chosen = st.multiselect(
+    "Campaigns to export (default: those the Campaigns filters show)",
+    list(campaigns["cluster_id"]),
+    default=selection,
+    key="export_clusters",
+)
 store = data.store()
 exportable = views.exportable(store, chosen)
 left_out = len(set(chosen)) - len(exportable)
@@ -85,7 +104,14 @@ if not exportable:
 cols = st.columns(len(views.EXPORT_FORMATS))
 for col, (fmt, (filename, mime)) in zip(cols, views.EXPORT_FORMATS.items(), strict=True):
     # Deferred: the export is built when the button is clicked, not on every rerun (STIX is slow).
-    col.download_button(f"Download {fmt.upper()}", partial(views.export_bytes, store, fmt, tuple(exportable)),
-                        file_name=filename, mime=mime, key=f"export_{fmt}", width="stretch", on_click="ignore")
+    col.download_button(
+        f"Download {fmt.upper()}",
+        partial(views.export_bytes, store, fmt, tuple(exportable)),
+        file_name=filename,
+        mime=mime,
+        key=f"export_{fmt}",
+        width="stretch",
+        on_click="ignore",
+    )
 size = int(campaigns[campaigns["cluster_id"].isin(exportable)]["size"].sum())
 st.caption(f"{len(exportable)} campaign(s), {size:,} accounts in the export.")

@@ -33,7 +33,9 @@ def open_store(location: str | None = None, *, read_only: bool = False) -> Store
             raise ConfigError(f"the Neo4j backend needs the 'neo4j' package: {e}") from e
         return Neo4jStore.from_env(location)
     if "://" in location:
-        raise ConfigError(f"unknown store location {location!r}: give a file path or a bolt:// / neo4j:// URI")
+        raise ConfigError(
+            f"unknown store location {location!r}: give a file path or a bolt:// / neo4j:// URI"
+        )
     from linkgraph.store.duckdb import DuckDBStore
 
     return DuckDBStore(location, read_only=read_only)

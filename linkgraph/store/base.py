@@ -62,8 +62,7 @@ class Store(Protocol):
         """Rows per node label and relationship type (schema names), plus usage/ip_intel."""
         ...
 
-    def load_runs(self) -> list[LoadRecord]:
-        ...
+    def load_runs(self) -> list[LoadRecord]: ...
 
     def read_table(self, table: str, columns: list[str] | None = None) -> pa.Table:
         """A whole load table (``schema.LOAD_TABLES``) as Arrow, for vectorised analytics."""
@@ -89,8 +88,7 @@ class Store(Protocol):
         """A token that changes whenever the store's contents change (cache key for readers)."""
         ...
 
-    def close(self) -> None:
-        ...
+    def close(self) -> None: ...
 
 
 def iter_batches(table: pa.Table, batch_size: int) -> Iterator[pa.Table]:

@@ -65,7 +65,9 @@ class CypherQuery:
     @property
     def body(self) -> str:
         """The statement without its comment lines."""
-        return "\n".join(line for line in self.text.splitlines() if not line.lstrip().startswith("//")).strip()
+        return "\n".join(
+            line for line in self.text.splitlines() if not line.lstrip().startswith("//")
+        ).strip()
 
     def used_params(self) -> set[str]:
         return set(_PARAM_RE.findall(_STRING_RE.sub("''", self.body)))
@@ -116,7 +118,9 @@ def parse(text: str, path: str) -> CypherQuery:
         for part in _split_params(decl):
             m = _DECL_RE.match(part.strip())
             if not m:
-                raise ValueError(f"{path}: cannot read parameter declaration {part.strip()!r} (want '$name: type')")
+                raise ValueError(
+                    f"{path}: cannot read parameter declaration {part.strip()!r} (want '$name: type')"
+                )
             if m.group(2) not in PARAM_TYPES:
                 raise ValueError(f"{path}: parameter ${m.group(1)} has unknown type {m.group(2)!r}")
             params[m.group(1)] = m.group(2)
@@ -139,7 +143,7 @@ def _split_params(decl: str) -> list[str]:
 @functools.cache
 def load_all() -> dict[str, CypherQuery]:
     """Every statement file shipped in the ``queries`` package, by name (names are unique)."""
-    root = resources.files("queries")
+    root = resources.files("linkgraph.queries")
     out: dict[str, CypherQuery] = {}
     for cat in sorted(root.iterdir(), key=lambda p: p.name):
         if not cat.is_dir() or cat.name.startswith(("_", ".")):
@@ -215,7 +219,9 @@ def render_load(table: str) -> str:
     if table in schema.NODE_BY_TABLE:
         n = schema.NODE_BY_TABLE[table]
         label, key = schema.check_label(n.label), schema.check_property(n.label, n.key)
-        body = f"UNWIND $rows AS row\nMERGE (n:{label} {{{key}: row.{key}}})\n" + _set_clause("n", label, n.props)
+        body = f"UNWIND $rows AS row\nMERGE (n:{label} {{{key}: row.{key}}})\n" + _set_clause(
+            "n", label, n.props
+        )
         what = f"(:{label}) nodes by {key}"
     elif table in schema.REL_BY_TABLE:
         r = schema.REL_BY_TABLE[table]
@@ -263,9 +269,7 @@ def render_read(table: str) -> str:
         n = schema.NODE_BY_TABLE[table]
         label, key = schema.check_label(n.label), schema.check_property(n.label, n.key)
         ret = ", ".join(f"n.{schema.check_property(label, c.name)} AS {c.name}" for c in cols)
-        body = (
-            f"MATCH (n:{label})\nWHERE n.{key} > $after\nRETURN {ret}\nORDER BY {key}\nLIMIT $n\n"
-        )
+        body = f"MATCH (n:{label})\nWHERE n.{key} > $after\nRETURN {ret}\nORDER BY {key}\nLIMIT $n\n"
         params = "$after: string (last key of the previous page; '' for the first), $n: int (page size)"
         desc = f"One page of (:{label}) nodes as `{table}` rows, ordered by {key}"
     elif table in schema.REL_BY_TABLE:
@@ -298,9 +302,7 @@ def render_read(table: str) -> str:
         for i, k in enumerate(keys):
             eqs = [f"n.{keys[j]} = $after_{keys[j]}" for j in range(i)]
             conds.append("(" + " AND ".join(eqs + [f"n.{k} > $after_{k}"]) + ")")
-        body = (
-            f"MATCH (n:{label})\nWHERE {' OR '.join(conds)}\nRETURN {ret}\nORDER BY {', '.join(keys)}\nLIMIT $n\n"
-        )
+        body = f"MATCH (n:{label})\nWHERE {' OR '.join(conds)}\nRETURN {ret}\nORDER BY {', '.join(keys)}\nLIMIT $n\n"
         types = {c.name: c.type for c in cols}
         decl = [f"$after_{k}: {'string' if types[k] == 'string' else 'int'}" for k in keys]
         params = ", ".join(decl) + ", $n: int (page size)"
@@ -313,7 +315,9 @@ def render_counts() -> str:
     for n in schema.NODES:
         parts.append(f"MATCH (n:{schema.check_label(n.label)}) RETURN '{n.label}' AS name, count(n) AS n")
     for r in schema.RELATIONSHIPS:
-        parts.append(f"MATCH ()-[r:{schema.check_rel_type(r.type)}]->() RETURN '{r.type}' AS name, count(r) AS n")
+        parts.append(
+            f"MATCH ()-[r:{schema.check_rel_type(r.type)}]->() RETURN '{r.type}' AS name, count(r) AS n"
+        )
     for d in schema.DATA_TABLES:
         parts.append(f"MATCH (n:{schema.check_label(d.label)}) RETURN '{d.table}' AS name, count(n) AS n")
     return (
@@ -360,33 +364,45 @@ def render_schema() -> dict[str, str]:
         low = _snake(label)
         props = ", ".join(f"n.{_ident(k)}" for k in key)
         target = f"({props})" if len(key) > 1 else props
-        out[f"schema/constraint_{low}.cypher"] = _header(
-            f"constraint_{low}",
-            f"Uniqueness of (:{label}) by ({', '.join(key)}); also the index MERGE uses; idempotent",
-            "none",
-            "neo4j-only",
-        ) + f"CREATE CONSTRAINT {low}_key IF NOT EXISTS FOR (n:{label}) REQUIRE {target} IS UNIQUE\n"
-        out[f"schema/index_{low}.cypher"] = _header(
-            f"index_{low}",
-            f"Index on (:{label}) key ({', '.join(key)}) for peers without constraints (MERGE and paging use it)",
-            "none",
-            "portable",
-        ) + f"CREATE INDEX FOR (n:{label}) ON ({props})\n"
+        out[f"schema/constraint_{low}.cypher"] = (
+            _header(
+                f"constraint_{low}",
+                f"Uniqueness of (:{label}) by ({', '.join(key)}); also the index MERGE uses; idempotent",
+                "none",
+                "neo4j-only",
+            )
+            + f"CREATE CONSTRAINT {low}_key IF NOT EXISTS FOR (n:{label}) REQUIRE {target} IS UNIQUE\n"
+        )
+        out[f"schema/index_{low}.cypher"] = (
+            _header(
+                f"index_{low}",
+                f"Index on (:{label}) key ({', '.join(key)}) for peers without constraints (MERGE and paging use it)",
+                "none",
+                "portable",
+            )
+            + f"CREATE INDEX FOR (n:{label}) ON ({props})\n"
+        )
     for label, prop in EXTRA_INDEXES:
         label = schema.check_label(label)
         low = f"{_snake(label)}_{_ident(prop)}"
-        out[f"schema/neo4j_index_{low}.cypher"] = _header(
-            f"neo4j_index_{low}",
-            f"Index on (:{label}).{prop} (lookups and filters); idempotent",
-            "none",
-            "neo4j-only",
-        ) + f"CREATE INDEX {low} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})\n"
-        out[f"schema/index_{low}.cypher"] = _header(
-            f"index_{low}",
-            f"Index on (:{label}).{prop} (lookups and filters) for peers without named indexes",
-            "none",
-            "portable",
-        ) + f"CREATE INDEX FOR (n:{label}) ON (n.{prop})\n"
+        out[f"schema/neo4j_index_{low}.cypher"] = (
+            _header(
+                f"neo4j_index_{low}",
+                f"Index on (:{label}).{prop} (lookups and filters); idempotent",
+                "none",
+                "neo4j-only",
+            )
+            + f"CREATE INDEX {low} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})\n"
+        )
+        out[f"schema/index_{low}.cypher"] = (
+            _header(
+                f"index_{low}",
+                f"Index on (:{label}).{prop} (lookups and filters) for peers without named indexes",
+                "none",
+                "portable",
+            )
+            + f"CREATE INDEX FOR (n:{label}) ON (n.{prop})\n"
+        )
     return out
 
 
@@ -407,7 +423,7 @@ def render_generated() -> dict[str, str]:
 
 def write_generated(root: Path | None = None) -> list[Path]:
     """Write the generated files under ``root`` (default: the source tree's ``queries/``)."""
-    base = root or Path(str(resources.files("queries")))
+    base = root or Path(str(resources.files("linkgraph.queries")))
     written = []
     for rel, text in render_generated().items():
         path = base / rel

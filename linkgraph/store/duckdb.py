@@ -102,7 +102,9 @@ def _ddl() -> list[str]:
             note VARCHAR, decided_at TIMESTAMPTZ)""",
     ]
     for logical, sql_table in _RESULT_SQL_TABLES.items():
-        cols = ["run_id BIGINT"] + [f"{_q(c)} {_ARROW_TO_DUCKDB[t]}" for c, t in RESULT_TABLES[logical].items()]
+        cols = ["run_id BIGINT"] + [
+            f"{_q(c)} {_ARROW_TO_DUCKDB[t]}" for c, t in RESULT_TABLES[logical].items()
+        ]
         stmts.append(f"CREATE TABLE IF NOT EXISTS {sql_table} ({', '.join(cols)})")
     # Every (account, identifier) pair, as linking and the investigator queries see them.
     stmts.append(
@@ -352,10 +354,18 @@ class DuckDBStore:
                 files=list(batch.files),
                 counts=dict(batch.counts),
             )
-            _x(con,
+            _x(
+                con,
                 "INSERT INTO load_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [load_id, record.fingerprint, record.source, started, finished, record.files_json(),
-                 json.dumps(record.counts)],
+                [
+                    load_id,
+                    record.fingerprint,
+                    record.source,
+                    started,
+                    finished,
+                    record.files_json(),
+                    json.dumps(record.counts),
+                ],
             )
         if progress:
             progress(len(tables) + 1, len(tables) + 1, "done")
@@ -391,10 +401,16 @@ class DuckDBStore:
         created = datetime.now(UTC)
         with self._transaction() as con:
             run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM detection_runs").fetchall()[0][0]  # type: ignore[index]
-            _x(con,
+            _x(
+                con,
                 "INSERT INTO detection_runs VALUES (?, ?, ?, ?, ?)",
-                [run_id, created, json.dumps(result.params, default=str), json.dumps(result.stats, default=str),
-                 result.engine],
+                [
+                    run_id,
+                    created,
+                    json.dumps(result.params, default=str),
+                    json.dumps(result.stats, default=str),
+                    result.engine,
+                ],
             )
             for logical, sql_table in _RESULT_SQL_TABLES.items():
                 cols = list(RESULT_TABLES[logical])
@@ -404,13 +420,15 @@ class DuckDBStore:
                     raise StoreError(f"detection result table {logical!r} lacks column {missing[0]!r}")
                 arrow = arrow.select(cols)
                 con.register("incoming", arrow)
-                _x(con,
+                _x(
+                    con,
                     f"INSERT INTO {sql_table} SELECT ?, {', '.join(_q(c) for c in cols)} FROM incoming",  # noqa: S608
                     [run_id],
                 )
                 con.unregister("incoming")
-        return RunRecord(run_id=run_id, created_at=created, params=result.params, stats=result.stats,
-                         engine=result.engine)
+        return RunRecord(
+            run_id=run_id, created_at=created, params=result.params, stats=result.stats, engine=result.engine
+        )
 
     def runs(self) -> list[RunRecord]:
         with self._read() as con:
@@ -418,7 +436,9 @@ class DuckDBStore:
                 "SELECT run_id, created_at, params, stats, engine FROM detection_runs ORDER BY run_id DESC"
             ).fetchall()
         return [
-            RunRecord(run_id=r[0], created_at=r[1], params=json.loads(r[2]), stats=json.loads(r[3]), engine=r[4])
+            RunRecord(
+                run_id=r[0], created_at=r[1], params=json.loads(r[2]), stats=json.loads(r[3]), engine=r[4]
+            )
             for r in rows
         ]
 
@@ -449,7 +469,8 @@ class DuckDBStore:
         )
         # An analyst's click waits for a running load rather than failing at once.
         with self.write_lock(wait=max(self.lock_wait, 60.0)), self._transaction() as con:
-            _x(con,
+            _x(
+                con,
                 "INSERT INTO decisions VALUES (?, ?, ?, ?, ?)",
                 [stamped.cluster_id, stamped.status, stamped.analyst, stamped.note, stamped.decided_at],
             )
@@ -462,7 +483,10 @@ class DuckDBStore:
                 "WHERE ? IS NULL OR cluster_id = ? ORDER BY decided_at DESC",
                 [cluster_id, cluster_id],
             ).fetchall()
-        return [Decision(cluster_id=r[0], status=r[1], analyst=r[2], note=r[3] or "", decided_at=r[4]) for r in rows]
+        return [
+            Decision(cluster_id=r[0], status=r[1], analyst=r[2], note=r[3] or "", decided_at=r[4])
+            for r in rows
+        ]
 
     # ------------------------------------------------------------------ investigator queries
     def query(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
@@ -550,8 +574,9 @@ class DuckDBStore:
         GROUP BY day, category ORDER BY day, category LIMIT $limit"""  # noqa: S608 - constant CTE text only
         return con.execute(sql, {"cid": cluster_id, "limit": limit}).df()
 
-    def _q_neighbourhood(self, con: duckdb.DuckDBPyConnection, account_id: str, depth: int,
-                         limit: int) -> pd.DataFrame:
+    def _q_neighbourhood(
+        self, con: duckdb.DuckDBPyConnection, account_id: str, depth: int, limit: int
+    ) -> pd.DataFrame:
         sql = """WITH hop1 AS (
             SELECT 'Account' AS src_label, account_id AS src, rel, label AS dst_label, identifier AS dst,
                    id_type, 1 AS hop FROM account_identifiers WHERE account_id = $id),
@@ -575,7 +600,9 @@ class DuckDBStore:
     def _q_shortest_path(self, con: duckdb.DuckDBPyConnection, a: str, b: str, max_hops: int) -> pd.DataFrame:
         return _bfs_path(con, a, b, max_hops)
 
-    def _q_clusters_by_provider(self, con: duckdb.DuckDBPyConnection, provider: str, limit: int) -> pd.DataFrame:
+    def _q_clusters_by_provider(
+        self, con: duckdb.DuckDBPyConnection, provider: str, limit: int
+    ) -> pd.DataFrame:
         sql = f"""WITH {self._LATEST_MEMBERS},
         users AS (SELECT DISTINCT u.account_id FROM used_ip u JOIN via_proxy v USING (ip) WHERE v.provider = $p)
         SELECT c.cluster_id, c.score, c.size, count(*) AS accounts_on_provider
@@ -584,16 +611,18 @@ class DuckDBStore:
         GROUP BY c.cluster_id, c.score, c.size ORDER BY accounts_on_provider DESC, c.cluster_id LIMIT $limit"""  # noqa: S608
         return con.execute(sql, {"p": provider, "limit": limit}).df()
 
-    def _q_accounts_by_payment(self, con: duckdb.DuckDBPyConnection, payment_fingerprint: str,
-                               limit: int) -> pd.DataFrame:
+    def _q_accounts_by_payment(
+        self, con: duckdb.DuckDBPyConnection, payment_fingerprint: str, limit: int
+    ) -> pd.DataFrame:
         sql = f"""WITH {self._LATEST_MEMBERS}
         SELECT a.account_id, a.email, a.created_at, p.added_at, lm.cluster_id
         FROM paid_with p JOIN accounts a USING (account_id) LEFT JOIN lm USING (account_id)
         WHERE p.payment_fingerprint = $fp ORDER BY a.created_at, a.account_id LIMIT $limit"""  # noqa: S608
         return con.execute(sql, {"fp": payment_fingerprint, "limit": limit}).df()
 
-    def _q_new_accounts_near_cluster(self, con: duckdb.DuckDBPyConnection, cluster_id: str, since: str,
-                                     limit: int) -> pd.DataFrame:
+    def _q_new_accounts_near_cluster(
+        self, con: duckdb.DuckDBPyConnection, cluster_id: str, since: str, limit: int
+    ) -> pd.DataFrame:
         try:
             since_ts = pd.Timestamp(since)
         except ValueError:
@@ -633,9 +662,12 @@ def _merge_table(con: duckdb.DuckDBPyConnection, table: str, parquet: Path) -> N
         fn = {"replace": "coalesce", "min": "least", "max": "greatest"}[p.merge]
         sel.append(f"{fn}(n.{_q(p.name)}, o.{_q(p.name)}) AS {_q(p.name)}")
     tmp = f"{table}__merged"
-    _x(con,
-       f"CREATE TABLE {_q(tmp)} AS SELECT {', '.join(sel)} "  # noqa: S608
-       f"FROM {_q(table)} o FULL OUTER JOIN read_parquet(?) n ON {on}", [src])
+    _x(
+        con,
+        f"CREATE TABLE {_q(tmp)} AS SELECT {', '.join(sel)} "  # noqa: S608
+        f"FROM {_q(table)} o FULL OUTER JOIN read_parquet(?) n ON {on}",
+        [src],
+    )
     _x(con, f"DROP TABLE {_q(table)}")
     _x(con, f"ALTER TABLE {_q(tmp)} RENAME TO {_q(table)}")
 
@@ -665,8 +697,9 @@ def _bfs_path(con: duckdb.DuckDBPyConnection, a: str, b: str, max_hops: int) -> 
     keys = ("src", "id_type", "label", "rel", "identifier", "dst")
 
     def expand(frontier: list[str]) -> list[dict[str, Any]]:
-        rows = con.execute(expand_sql, {"frontier": frontier, "types": list(PATH_TYPES),
-                                        "maxshare": PATH_MAX_SHARE}).fetchall()
+        rows = con.execute(
+            expand_sql, {"frontier": frontier, "types": list(PATH_TYPES), "maxshare": PATH_MAX_SHARE}
+        ).fetchall()
         return [dict(zip(keys, r, strict=True)) for r in rows]
 
     return bfs_path(expand, a, b, max_hops)

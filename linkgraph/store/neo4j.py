@@ -169,7 +169,9 @@ class Neo4jStore:
             self._driver = driver or neo4j.GraphDatabase.driver(uri, auth=auth)
         except (ValueError, neo4j.exceptions.ConfigurationError) as e:
             # the driver's message repeats the URI, which may carry a password
-            raise ConfigError(f"bad Neo4j URI {self.location!r}: {str(e).replace(uri, self.location)}") from None
+            raise ConfigError(
+                f"bad Neo4j URI {self.location!r}: {str(e).replace(uri, self.location)}"
+            ) from None
         self._is_neo4j: bool | None = None
         self._schema_ready = False
         self._lock_owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -185,7 +187,9 @@ class Neo4jStore:
         """
         user, password = os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD")
         if bool(user) != bool(password):
-            raise ConfigError("set both NEO4J_USER and NEO4J_PASSWORD (or neither, for a server without auth)")
+            raise ConfigError(
+                "set both NEO4J_USER and NEO4J_PASSWORD (or neither, for a server without auth)"
+            )
         batch = os.environ.get("LINKGRAPH_NEO4J_BATCH")
         try:
             batch_size = int(batch) if batch else DEFAULT_BATCH_SIZE
@@ -204,7 +208,9 @@ class Neo4jStore:
             raise StoreError(f"statement needs parameter ${sorted(missing)[0]}", query=q.name)
         return {k: params[k] for k in q.params}
 
-    def _run(self, name: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
+    def _run(
+        self, name: str, params: dict[str, Any] | None = None, *, write: bool = False
+    ) -> list[dict[str, Any]]:
         """Run a named statement in a managed transaction; rows as dicts."""
         import neo4j
 
@@ -223,9 +229,13 @@ class Neo4jStore:
                     return s.execute_write(work)  # type: ignore[no-any-return]
                 return s.execute_read(work)  # type: ignore[no-any-return]
         except neo4j.exceptions.ServiceUnavailable as e:
-            raise StoreNotFoundError(f"cannot reach the Neo4j server at {self.location}: {e}", query=name) from e
+            raise StoreNotFoundError(
+                f"cannot reach the Neo4j server at {self.location}: {e}", query=name
+            ) from e
         except neo4j.exceptions.AuthError as e:
-            raise ConfigError(f"Neo4j refused the credentials (NEO4J_USER/NEO4J_PASSWORD): {e.message}") from e
+            raise ConfigError(
+                f"Neo4j refused the credentials (NEO4J_USER/NEO4J_PASSWORD): {e.message}"
+            ) from e
         except neo4j.exceptions.Neo4jError as e:
             raise StoreError(f"Neo4j statement failed: {e.message or e}", query=name) from e
         except neo4j.exceptions.DriverError as e:
@@ -245,7 +255,9 @@ class Neo4jStore:
                 raise
             except StoreError:
                 self._is_neo4j = False
-            log.debug("server at %s is %s", self.location, "Neo4j" if self._is_neo4j else "a portable Bolt peer")
+            log.debug(
+                "server at %s is %s", self.location, "Neo4j" if self._is_neo4j else "a portable Bolt peer"
+            )
         return self._is_neo4j
 
     @property
@@ -347,8 +359,12 @@ class Neo4jStore:
             files_json = json.dumps([f.__dict__ for f in batch.files])
             load_id = self._write(
                 "create_load_run",
-                {"fingerprint": batch.fingerprint, "source": batch.source, "started_at": _to_us(started),
-                 "files": files_json},
+                {
+                    "fingerprint": batch.fingerprint,
+                    "source": batch.source,
+                    "started_at": _to_us(started),
+                    "files": files_json,
+                },
             )[0]["load_id"]
             done = 0
             for table in tables:
@@ -364,7 +380,8 @@ class Neo4jStore:
             finished = datetime.now(UTC)
             counts = dict(batch.counts) if batch.counts else sizes
             self._write(
-                "finish_load_run", {"load_id": load_id, "finished_at": _to_us(finished), "counts": json.dumps(counts)}
+                "finish_load_run",
+                {"load_id": load_id, "finished_at": _to_us(finished), "counts": json.dumps(counts)},
             )
         if progress:
             progress(total, total, "done")
@@ -454,8 +471,12 @@ class Neo4jStore:
             self.ensure_schema()
             run_id = self._write(
                 "create_run",
-                {"created_at": _to_us(created), "params": json.dumps(result.params, default=str),
-                 "stats": json.dumps(result.stats, default=str), "engine": result.engine},
+                {
+                    "created_at": _to_us(created),
+                    "params": json.dumps(result.params, default=str),
+                    "stats": json.dumps(result.stats, default=str),
+                    "engine": result.engine,
+                },
             )[0]["run_id"]
             for logical, statement in (("clusters", "save_clusters"), ("members", "save_members")):
                 for chunk in _slices(tables[logical], self.batch_size):
@@ -467,8 +488,9 @@ class Neo4jStore:
                     self._write(name, {"run_id": run_id, "rows": rows})
                     self._renew_lock()
             self._write("finish_run", {"run_id": run_id})
-        return RunRecord(run_id=run_id, created_at=created, params=result.params, stats=result.stats,
-                         engine=result.engine)
+        return RunRecord(
+            run_id=run_id, created_at=created, params=result.params, stats=result.stats, engine=result.engine
+        )
 
     def _chunked_per_cluster(self, table: pa.Table) -> Iterator[list[dict[str, Any]]]:
         """Rows ``{cluster_id, chunk: JSON list of rows}``: at most ``batch_size`` result rows (and
@@ -493,8 +515,11 @@ class Neo4jStore:
             for row in rb.to_pylist():
                 item = json.dumps([row[c] for c in cols])
                 full = len(buf) + pending_rows >= self.batch_size
-                over = budget is not None and (buf or pending) and (
-                    pending_bytes + buf_bytes + len(item) + len(str(row["cluster_id"])) + 40 > budget)
+                over = (
+                    budget is not None
+                    and (buf or pending)
+                    and (pending_bytes + buf_bytes + len(item) + len(str(row["cluster_id"])) + 40 > budget)
+                )
                 if full or over:
                     flush_cluster()
                     yield pending
@@ -510,9 +535,13 @@ class Neo4jStore:
 
     def runs(self) -> list[RunRecord]:
         return [
-            RunRecord(run_id=r["run_id"], created_at=_from_us(r["created_at"]) or _EPOCH,
-                      params=json.loads(r["params"] or "{}"), stats=json.loads(r["stats"] or "{}"),
-                      engine=r["engine"])
+            RunRecord(
+                run_id=r["run_id"],
+                created_at=_from_us(r["created_at"]) or _EPOCH,
+                params=json.loads(r["params"] or "{}"),
+                stats=json.loads(r["stats"] or "{}"),
+                engine=r["engine"],
+            )
             for r in self._run("runs")
         ]
 
@@ -534,7 +563,9 @@ class Neo4jStore:
             for r in rows:
                 for chunk in r["chunks"] or []:
                     for values in json.loads(chunk):
-                        exploded.append({"cluster_id": r["cluster_id"], **dict(zip(cols, values, strict=True))})
+                        exploded.append(
+                            {"cluster_id": r["cluster_id"], **dict(zip(cols, values, strict=True))}
+                        )
             rows = exploded
         return to_arrow(_columns_of(rows, target.names), target)
 
@@ -550,15 +581,25 @@ class Neo4jStore:
         assert stamped.decided_at is not None
         self._write(
             "add_decision",
-            {"cluster_id": stamped.cluster_id, "status": stamped.status, "analyst": stamped.analyst,
-             "note": stamped.note, "decided_at": _to_us(stamped.decided_at)},
+            {
+                "cluster_id": stamped.cluster_id,
+                "status": stamped.status,
+                "analyst": stamped.analyst,
+                "note": stamped.note,
+                "decided_at": _to_us(stamped.decided_at),
+            },
         )
         return stamped
 
     def decisions(self, cluster_id: str | None = None) -> list[Decision]:
         return [
-            Decision(cluster_id=r["cluster_id"], status=r["status"], analyst=r["analyst"], note=r["note"] or "",
-                     decided_at=_from_us(r["decided_at"]))
+            Decision(
+                cluster_id=r["cluster_id"],
+                status=r["status"],
+                analyst=r["analyst"],
+                note=r["note"] or "",
+                decided_at=_from_us(r["decided_at"]),
+            )
             for r in self._run("decisions", {"cluster_id": cluster_id})
         ]
 
@@ -602,8 +643,11 @@ class Neo4jStore:
         if a == b:
             return pd.DataFrame([[0, "Account", a, None]], columns=cols)
         if self.is_neo4j:
-            rows = self._run("shortest_path", {"a": a, "b": b, "max_hops": max_hops, "max_share": PATH_MAX_SHARE})
+            rows = self._run(
+                "shortest_path", {"a": a, "b": b, "max_hops": max_hops, "max_share": PATH_MAX_SHARE}
+            )
             return pd.DataFrame(rows, columns=cols)
+
         def expand(frontier: list[str]) -> list[dict[str, Any]]:
             rows: list[dict[str, Any]] = []
             for part in split_rows(frontier, len(frontier), self.max_param_bytes):
@@ -708,7 +752,7 @@ def _since_us(since: str) -> int:
     return int(ts.value // 1000)
 
 
-
-
 def _load_record(r: dict[str, Any]) -> LoadRecord:
-    return LoadRecord.from_stored(r, _from_us(r["started_at"]) or _EPOCH, _from_us(r["finished_at"]) or _EPOCH)
+    return LoadRecord.from_stored(
+        r, _from_us(r["started_at"]) or _EPOCH, _from_us(r["finished_at"]) or _EPOCH
+    )
