@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
         else:
-            rows = {p.stem: sum(1 for _ in open(p, "rb")) - 1 for p in export.glob("*.csv")}
+            rows = {p.stem: _count_lines(p) - 1 for p in export.glob("*.csv")}
         size = sum(p.stat().st_size for p in export.iterdir())
         print(f"export {export}: {size / 1e9:.2f} GB", flush=True)
         result = run_load(export, db)
@@ -231,3 +231,8 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as f:
+        return sum(1 for _ in f)

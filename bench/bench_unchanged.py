@@ -17,7 +17,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-VOLATILE = re.compile(rb'"(created|modified|valid_from|generated_at|id|exported_at|run_started|finished_at)"\s*:\s*"[^"]*"')
+VOLATILE = re.compile(
+    rb'"(created|modified|valid_from|generated_at|id|exported_at|run_started|finished_at)"\s*:\s*"[^"]*"'
+)
 
 
 def run(*args: str) -> None:

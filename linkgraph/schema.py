@@ -51,8 +51,10 @@ class Prop:
     doc: str = ""
 
     def __post_init__(self) -> None:
-        assert self.type in ARROW_TYPES, self.type
-        assert self.merge in MERGE_RULES, self.merge
+        if self.type not in ARROW_TYPES:
+            raise ValueError(f"unknown property type {self.type!r}")
+        if self.merge not in MERGE_RULES:
+            raise ValueError(f"unknown merge rule {self.merge!r}")
 
 
 @dataclass(frozen=True)

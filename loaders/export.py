@@ -68,6 +68,26 @@ def discover(root: Path, mapping: Mapping) -> Discovered:
     """Which file holds which table: the mapping's ``file`` first, then ``<table>.<ext>``."""
     found = Discovered()
     entries = sorted(p for p in root.iterdir() if not p.name.startswith("."))
+    claimed = _mapped_files(root, mapping, entries, found)
+    problems: list[Problem] = []
+    for p in entries:
+        if p not in claimed:
+            _discover_entry(p, mapping, found, problems)
+    if problems:
+        raise ExportError(problems)
+    for table in REQUIRED_TABLES:
+        if table not in found.files:
+            raise ExportError(
+                Problem(
+                    str(root),
+                    f"no {table} file (expected {table}.csv, .csv.gz, .jsonl, .jsonl.gz or .parquet)",
+                )
+            )
+    return found
+
+
+def _mapped_files(root: Path, mapping: Mapping, entries: list[Path], found: Discovered) -> set[Path]:
+    """The files the mapping names, checked to exist and to have a readable extension."""
     by_lower = {p.name.lower(): p for p in entries if p.is_file()}
     claimed: set[Path] = set()
     for table in TABLE_FILES:
@@ -86,47 +106,31 @@ def discover(root: Path, mapping: Mapping) -> Discovered:
             )
         found.files[table] = p
         claimed.add(p)
-    problems: list[Problem] = []
-    for p in entries:
-        if p in claimed:
-            continue
-        if not p.is_file():
-            parts = split_name(p.name)
-            if p.is_symlink() and not p.exists() and parts is not None and parts[0] in TABLE_FILES:
-                # a table file that cannot be opened must not pass as "no such table"
-                problems.append(Problem(p.name, "broken symlink or symlink loop; cannot read the file"))
-                continue
+    return claimed
+
+
+def _discover_entry(p: Path, mapping: Mapping, found: Discovered, problems: list[Problem]) -> None:
+    """Place one directory entry the mapping did not name: a table file, or a warning."""
+    parts = split_name(p.name)
+    if not p.is_file():
+        if p.is_symlink() and not p.exists() and parts is not None and parts[0] in TABLE_FILES:
+            # a table file that cannot be opened must not pass as "no such table"
+            problems.append(Problem(p.name, "broken symlink or symlink loop; cannot read the file"))
+        else:
             found.warnings.append(f"{p.name}: not a file, ignored")
-            continue
-        parts = split_name(p.name)
-        if parts is None or parts[0] not in TABLE_FILES:
-            found.warnings.append(f"{p.name}: unknown file, ignored")
-            continue
-        table = parts[0]
-        if mapping.file_for(table) is not None:
-            found.warnings.append(
-                f"{p.name}: ignored, the mapping reads {table} from {found.files[table].name}"
-            )
-            continue
-        if table in found.files:
-            problems.append(
-                Problem(
-                    p.name, f"two files for table {table}: {found.files[table].name} and {p.name}; keep one"
-                )
-            )
-            continue
+        return
+    if parts is None or parts[0] not in TABLE_FILES:
+        found.warnings.append(f"{p.name}: unknown file, ignored")
+        return
+    table = parts[0]
+    if mapping.file_for(table) is not None:
+        found.warnings.append(f"{p.name}: ignored, the mapping reads {table} from {found.files[table].name}")
+    elif table in found.files:
+        problems.append(
+            Problem(p.name, f"two files for table {table}: {found.files[table].name} and {p.name}; keep one")
+        )
+    else:
         found.files[table] = p
-    if problems:
-        raise ExportError(problems)
-    for table in REQUIRED_TABLES:
-        if table not in found.files:
-            raise ExportError(
-                Problem(
-                    str(root),
-                    f"no {table} file (expected {table}.csv, .csv.gz, .jsonl, .jsonl.gz or .parquet)",
-                )
-            )
-    return found
 
 
 def _sha256(path: Path) -> str:
@@ -162,7 +166,8 @@ UNKNOWN_ACCOUNTS_SQL: dict[str, str] = {
         SELECT c._row, c.account_id FROM raw_usage c
         ANTI JOIN all_accounts a ON a.account_id = c.account_id ORDER BY c._row LIMIT ?""",
 }
-assert set(UNKNOWN_ACCOUNTS_SQL) == set(CHILD_TABLES)
+if set(UNKNOWN_ACCOUNTS_SQL) != set(CHILD_TABLES):  # a table added to one and not the other
+    raise RuntimeError("UNKNOWN_ACCOUNTS_SQL must cover every child table")
 
 # 'replace' merge inside one export: the last non-null value in file order wins
 # (arg_max(col, _row) FILTER (WHERE col IS NOT NULL)); 'min'/'max' widen time bounds;

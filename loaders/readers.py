@@ -13,6 +13,7 @@ on the error path only, by re-reading the file with Python's ``csv``/``json`` mo
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
@@ -83,10 +84,8 @@ class Reader(ABC):
 
     def close(self) -> None:
         if self._raw is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self._raw.close()
-            except OSError:
-                pass
 
 
 # --------------------------------------------------------------------------- CSV

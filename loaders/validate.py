@@ -279,155 +279,224 @@ def stage_chunk(ctx: ChunkContext, data: pa.Table, rows: np.ndarray) -> pa.Table
     missing required columns were reported before streaming started (or are reported here
     for JSONL, whose columns are only known per chunk).
     """
-    table, display, problems = ctx.table, ctx.display, ctx.problems
-    n = data.num_rows
-    spec = {c.name: c for c in FORMAT[table]}
-    present = set(data.column_names)
-    for c in FORMAT[table]:
-        if c.required and c.name not in present:
-            problems.add(display, "missing required column", None, c.name)
-    if any(c.required and c.name not in present for c in FORMAT[table]):
+    if not _has_required_columns(ctx, data):
         return None
+    if not _check_raw_text(ctx, data, rows):
+        return None
+    parsed = _parse_columns(ctx, data, rows)
+    if parsed is None:
+        return None
+    spec = {c.name for c in FORMAT[ctx.table]}
+    extras = [c for c in data.column_names if c not in spec]
+    if extras and ctx.table != "accounts":
+        ctx.warn_once("extra", f"{ctx.display}: ignoring unknown column(s): {', '.join(extras)}")
+    chunk = _Chunk(ctx, data, rows, parsed, extras)
+    out: dict[str, pa.Array] = {"_row": pa.array(rows, pa.int64())}
+    out.update(_NORMALISERS.get(ctx.table, _plain_columns)(chunk))
+    return pa.table(out).cast(RAW_SCHEMAS[ctx.table])
 
-    # NUL bytes and card numbers are checked on the raw text of every column
+
+def _has_required_columns(ctx: ChunkContext, data: pa.Table) -> bool:
+    present = set(data.column_names)
+    missing = [c.name for c in FORMAT[ctx.table] if c.required and c.name not in present]
+    for name in missing:
+        ctx.problems.add(ctx.display, "missing required column", None, name)
+    return not missing
+
+
+def _check_raw_text(ctx: ChunkContext, data: pa.Table, rows: np.ndarray) -> bool:
+    """NUL bytes, invalid UTF-8, oversized values and card numbers, on every column's raw text.
+
+    Returns False when the chunk cannot be used (invalid UTF-8, or a full card number: those
+    rows are never staged, so a card number never reaches the store).
+    """
+    spec = {c.name for c in FORMAT[ctx.table]}
     for name in data.column_names:
         raw = normalise.plain(data.column(name))
-        if normalise.is_textual(raw.type):
-            bad_utf8 = np.zeros(0, dtype=bool) if ctx.utf8_checked else normalise.invalid_utf8(raw)
-            if bad_utf8.any():
-                problems.add_mask(display, bad_utf8, rows, name, "value is not valid UTF-8")
-                return None
-            problems.add_mask(display, normalise.contains_nul(raw), rows, name, "value contains a NUL byte")
-            too_long = pc.fill_null(pc.greater(pc.binary_length(raw), MAX_VALUE_BYTES), False)
-            problems.add_mask(
-                display,
-                np.asarray(too_long.to_numpy(zero_copy_only=False)),
-                rows,
-                name,
-                f"value longer than {MAX_VALUE_BYTES:,} bytes",
-            )
+        if normalise.is_textual(raw.type) and not _check_text_bytes(ctx, raw, rows, name):
+            return False
         # payment columns, and unknown account columns (they are kept in accounts.extra)
-        may_hold_card = table == "payment_methods" or (table == "accounts" and name not in spec)
+        may_hold_card = ctx.table == "payment_methods" or (ctx.table == "accounts" and name not in spec)
         if may_hold_card and (normalise.is_textual(raw.type) or pa.types.is_integer(raw.type)):
-            hits = cards.find_card_numbers(raw)
-            if len(hits):
-                sample = raw.take(pa.array(hits[:5])).to_pylist()
-                for i, value in zip(hits[:5], sample, strict=False):
-                    problems.cards.append(
-                        Problem(
-                            display,
-                            f"looks like a full card number (ending {cards.mask_card(str(value))[-4:]}); "
-                            "export the processor's fingerprint, never the card number",
-                            int(rows[i]),
-                            name,
-                        )
-                    )
-    if problems.cards:
-        return None
+            _report_card_numbers(ctx, raw, rows, name)
+    return not ctx.problems.cards
 
+
+def _check_text_bytes(ctx: ChunkContext, raw: pa.Array, rows: np.ndarray, name: str) -> bool:
+    problems, display = ctx.problems, ctx.display
+    bad_utf8 = np.zeros(0, dtype=bool) if ctx.utf8_checked else normalise.invalid_utf8(raw)
+    if bad_utf8.any():
+        problems.add_mask(display, bad_utf8, rows, name, "value is not valid UTF-8")
+        return False
+    problems.add_mask(display, normalise.contains_nul(raw), rows, name, "value contains a NUL byte")
+    too_long = pc.fill_null(pc.greater(pc.binary_length(raw), MAX_VALUE_BYTES), False)
+    problems.add_mask(
+        display,
+        np.asarray(too_long.to_numpy(zero_copy_only=False)),
+        rows,
+        name,
+        f"value longer than {MAX_VALUE_BYTES:,} bytes",
+    )
+    return True
+
+
+def _report_card_numbers(ctx: ChunkContext, raw: pa.Array, rows: np.ndarray, name: str) -> None:
+    hits = cards.find_card_numbers(raw)
+    if not len(hits):
+        return
+    sample = raw.take(pa.array(hits[:5])).to_pylist()
+    for i, value in zip(hits[:5], sample, strict=False):
+        ctx.problems.cards.append(
+            Problem(
+                ctx.display,
+                f"looks like a full card number (ending {cards.mask_card(str(value))[-4:]}); "
+                "export the processor's fingerprint, never the card number",
+                int(rows[i]),
+                name,
+            )
+        )
+
+
+def _parse_columns(ctx: ChunkContext, data: pa.Table, rows: np.ndarray) -> dict[str, pa.Array] | None:
+    """Every format column present, parsed to its type; bad values reported by row."""
     parsed: dict[str, pa.Array] = {}
-    for name, c in spec.items():
-        if name not in present:
+    present = set(data.column_names)
+    for c in FORMAT[ctx.table]:
+        if c.name not in present:
             continue
         try:
-            values, bad, reason = _parse(c.kind, data.column(name))
+            values, bad, reason = _parse(c.kind, data.column(c.name))
         except WrongType as e:
             expected = _EXPECTED.get(c.kind, "text")
-            problems.add(display, f"wrong type: expected {expected} ({e})", None, name)
+            ctx.problems.add(ctx.display, f"wrong type: expected {expected} ({e})", None, c.name)
             return None
-        if bad is not None and bad.any():
-            problems.add_mask(display, bad, rows, name, reason)
-        if c.kind == "count":
-            problems.add_mask(
-                display, normalise.negative(values), rows, name, "negative value (counts must be >= 0)"
-            )
-        if c.required:
-            rejected = bad if bad is not None else np.zeros(n, dtype=bool)
-            missing = np.asarray(pc.is_null(values).to_numpy(zero_copy_only=False)) & ~rejected
-            problems.add_mask(display, missing, rows, name, "missing value in required column")
-        limit = MAX_LENGTH.get((table, name))
-        if limit is not None:
-            too_long = pc.fill_null(pc.greater(pc.utf8_length(values), limit), False).to_numpy(
-                zero_copy_only=False
-            )
-            problems.add_mask(
-                display,
-                too_long,
-                rows,
-                name,
-                f"longer than {limit} characters (only a card fragment is allowed)",
-            )
-        parsed[name] = values
+        _check_values(ctx, c, values, bad, reason, rows)
+        parsed[c.name] = values
+    return parsed
 
-    extras = [c for c in data.column_names if c not in spec]
-    if extras and table != "accounts":
-        ctx.warn_once("extra", f"{display}: ignoring unknown column(s): {', '.join(extras)}")
 
-    def col(name: str, t: pa.DataType = _S) -> pa.Array:
-        return parsed[name] if name in parsed else pa.nulls(n, t)
-
-    out: dict[str, pa.Array] = {"_row": pa.array(rows, pa.int64())}
-    if table == "accounts":
-        emails = normalise.normalise_emails(col("email"))
-        if emails.invalid.any():
-            ctx.warn_once("email", f"{display}: some email values are not addresses (no domain derived)")
-        webmail, disposable = normalise.domain_flags(emails.domain)
-        email, local = emails.email, emails.local
-        if ctx.pseudonymise is not None:
-            local = ctx.pseudonymise(local, "email_local")
-            email = pc.binary_join_element_wise(local, emails.domain, "@")
-        out.update(
-            account_id=col("account_id"),
-            created_at=col("created_at", UTC_US),
-            email=email,
-            email_domain=emails.domain,
-            email_local=local,
-            webmail=webmail,
-            disposable=disposable,
-            country=col("country"),
-            org_id=col("org_id"),
-            org_verified=col("org_verified", pa.bool_()),
-            plan=col("plan"),
-            status=col("status"),
-            extra=_extra_json(ctx, data, extras),
-        )
-    elif table == "ip_events":
-        ips = normalise.parse_ips(col("ip"))
-        problems.add_mask(display, ips.invalid, rows, "ip", "invalid IP address")
-        ip = ips.ip
-        if ctx.pseudonymise is not None:
-            ip = ctx.pseudonymise(ip, "ip")
-        out.update(
-            account_id=col("account_id"),
-            ip=ip,
-            version=ips.version,
-            ip_hi=ips.hi,
-            ip_lo=ips.lo,
-            subnet=ips.subnet,
-            first_seen=col("first_seen", UTC_US),
-            last_seen=col("last_seen", UTC_US),
-            request_count=col("request_count", pa.int64()),
-            user_agent=col("user_agent"),
-            device_id=col("device_id"),
-            proxy_provider=col("proxy_provider"),
-        )
-    elif table == "ip_intel":
-        nets = normalise.parse_networks(col("network"))
+def _check_values(
+    ctx: ChunkContext,
+    c: Column,
+    values: pa.Array,
+    bad: np.ndarray | None,
+    reason: str,
+    rows: np.ndarray,
+) -> None:
+    problems, display, name = ctx.problems, ctx.display, c.name
+    if bad is not None and bad.any():
+        problems.add_mask(display, bad, rows, name, reason)
+    if c.kind == "count":
         problems.add_mask(
-            display, nets.invalid, rows, "network", "invalid network (expected an IP address or CIDR)"
+            display, normalise.negative(values), rows, name, "negative value (counts must be >= 0)"
         )
-        if nets.host_bits.any():
-            ctx.warn_once(
-                "host_bits", f"{display}: some networks have host bits set; they were masked to the prefix"
-            )
-        out.update(
-            network=nets.network, provider=col("provider"), kind=col("kind"), asn=col("asn", pa.int64())
+    if c.required:
+        rejected = bad if bad is not None else np.zeros(len(values), dtype=bool)
+        missing = np.asarray(pc.is_null(values).to_numpy(zero_copy_only=False)) & ~rejected
+        problems.add_mask(display, missing, rows, name, "missing value in required column")
+    limit = MAX_LENGTH.get((ctx.table, name))
+    if limit is not None:
+        too_long = pc.fill_null(pc.greater(pc.utf8_length(values), limit), False).to_numpy(
+            zero_copy_only=False
         )
-    else:
-        for name in RAW_SCHEMAS[table].names[1:]:
-            t = RAW_SCHEMAS[table].field(name).type
-            out[name] = col(name, t)
-    return pa.table(out).cast(RAW_SCHEMAS[table])
+        problems.add_mask(
+            display, too_long, rows, name, f"longer than {limit} characters (only a card fragment is allowed)"
+        )
+
+
+@dataclass
+class _Chunk:
+    """One parsed chunk on its way to a raw staged table."""
+
+    ctx: ChunkContext
+    data: pa.Table
+    rows: np.ndarray
+    parsed: dict[str, pa.Array]
+    extras: list[str]
+
+    def col(self, name: str, t: pa.DataType = _S) -> pa.Array:
+        return self.parsed[name] if name in self.parsed else pa.nulls(self.data.num_rows, t)
+
+
+def _account_columns(chunk: _Chunk) -> dict[str, pa.Array]:
+    ctx, col = chunk.ctx, chunk.col
+    emails = normalise.normalise_emails(col("email"))
+    if emails.invalid.any():
+        ctx.warn_once("email", f"{ctx.display}: some email values are not addresses (no domain derived)")
+    webmail, disposable = normalise.domain_flags(emails.domain)
+    email, local = emails.email, emails.local
+    if ctx.pseudonymise is not None:
+        local = ctx.pseudonymise(local, "email_local")
+        email = pc.binary_join_element_wise(local, emails.domain, "@")
+    return {
+        "account_id": col("account_id"),
+        "created_at": col("created_at", UTC_US),
+        "email": email,
+        "email_domain": emails.domain,
+        "email_local": local,
+        "webmail": webmail,
+        "disposable": disposable,
+        "country": col("country"),
+        "org_id": col("org_id"),
+        "org_verified": col("org_verified", pa.bool_()),
+        "plan": col("plan"),
+        "status": col("status"),
+        "extra": _extra_json(ctx, chunk.data, chunk.extras),
+    }
+
+
+def _ip_event_columns(chunk: _Chunk) -> dict[str, pa.Array]:
+    ctx, col = chunk.ctx, chunk.col
+    ips = normalise.parse_ips(col("ip"))
+    ctx.problems.add_mask(ctx.display, ips.invalid, chunk.rows, "ip", "invalid IP address")
+    ip = ips.ip
+    if ctx.pseudonymise is not None:
+        ip = ctx.pseudonymise(ip, "ip")
+    return {
+        "account_id": col("account_id"),
+        "ip": ip,
+        "version": ips.version,
+        "ip_hi": ips.hi,
+        "ip_lo": ips.lo,
+        "subnet": ips.subnet,
+        "first_seen": col("first_seen", UTC_US),
+        "last_seen": col("last_seen", UTC_US),
+        "request_count": col("request_count", pa.int64()),
+        "user_agent": col("user_agent"),
+        "device_id": col("device_id"),
+        "proxy_provider": col("proxy_provider"),
+    }
+
+
+def _ip_intel_columns(chunk: _Chunk) -> dict[str, pa.Array]:
+    ctx, col = chunk.ctx, chunk.col
+    nets = normalise.parse_networks(col("network"))
+    ctx.problems.add_mask(
+        ctx.display, nets.invalid, chunk.rows, "network", "invalid network (expected an IP address or CIDR)"
+    )
+    if nets.host_bits.any():
+        ctx.warn_once(
+            "host_bits", f"{ctx.display}: some networks have host bits set; they were masked to the prefix"
+        )
+    return {
+        "network": nets.network,
+        "provider": col("provider"),
+        "kind": col("kind"),
+        "asn": col("asn", pa.int64()),
+    }
+
+
+def _plain_columns(chunk: _Chunk) -> dict[str, pa.Array]:
+    schema = RAW_SCHEMAS[chunk.ctx.table]
+    return {name: chunk.col(name, schema.field(name).type) for name in schema.names[1:]}
+
+
+# How each table's parsed columns become its raw staged columns (others: as parsed).
+_NORMALISERS: dict[str, Callable[[_Chunk], dict[str, pa.Array]]] = {
+    "accounts": _account_columns,
+    "ip_events": _ip_event_columns,
+    "ip_intel": _ip_intel_columns,
+}
 
 
 def _extra_json(ctx: ChunkContext, data: pa.Table, extras: list[str]) -> pa.Array:

@@ -47,7 +47,7 @@ def _free_port(low: int | None = None, high: int | None = None) -> int:
     import random
 
     for _ in range(200):
-        port = random.randint(low, high) if low and high else 0
+        port = random.randint(low, high) if low and high else 0  # noqa: S311 (a free port, not a secret)
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
@@ -157,12 +157,12 @@ def bolt_target(request: pytest.FixtureRequest) -> BoltServer:
     return request.getfixturevalue(name)  # type: ignore[no-any-return]
 
 
-@pytest.fixture()
+@pytest.fixture
 def bolt_driver(bolt_target: BoltServer) -> Any:
     return bolt_target.driver
 
 
-@pytest.fixture()
+@pytest.fixture
 def bolt_store(bolt_target: BoltServer) -> Iterator[Neo4jStore]:
     """A Neo4jStore on an empty graph, sharing the session's driver."""
     store = Neo4jStore(

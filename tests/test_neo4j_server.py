@@ -19,7 +19,7 @@ from tests.test_neo4j_store import small_export
 pytestmark = [pytest.mark.bolt, pytest.mark.neo4j]
 
 
-@pytest.fixture()
+@pytest.fixture
 def store(neo4j_server, tmp_path) -> Neo4jStore:  # noqa: F811
     s = Neo4jStore(neo4j_server.uri, driver=neo4j_server.driver, database=neo4j_server.database)
     s.clear()
@@ -48,7 +48,8 @@ def test_gds_communities_or_clear_error(store: Neo4jStore) -> None:
     try:
         version = store.gds_version()
     except ConfigError as e:
-        assert "Graph Data Science" in str(e)
+        message = str(e)
+        assert "Graph Data Science" in message
         with pytest.raises(ConfigError):
             store.gds_communities(links, 1.0, 42)
         return

@@ -158,7 +158,7 @@ def detection_result() -> DetectionResult:
     )
 
 
-@pytest.fixture()
+@pytest.fixture
 def loaded(bolt_store: Neo4jStore, tmp_path) -> Neo4jStore:  # noqa: F811
     bolt_store.apply_load(make_batch(tmp_path / "b1", small_export()))
     return bolt_store

@@ -143,9 +143,11 @@ def test_second_writer_is_refused_with_a_clear_message(db_path):
     try:
         assert ready.wait(30)
         store = DuckDBStore(db_path)
-        with pytest.raises(StoreBusyError, match=r"busy: another linkgraph process \(pid \d+\)"):
-            with store.write_lock():
-                pass
+        with (
+            pytest.raises(StoreBusyError, match=r"busy: another linkgraph process \(pid \d+\)"),
+            store.write_lock(),
+        ):
+            pass
         # readers are not blocked by the writer
         assert store.counts()["Account"] == 0
     finally:

@@ -287,7 +287,7 @@ def test_decision_changes_the_export_and_dismissed_never_exported(store):
     assert [c["cluster_id"] for c in data] == [top[1]]
     with pytest.raises(views.NothingToExportError):
         views.export_bytes(store, "csv", [top[0]])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="analyst"):
         views.record_decision(store, top[1], "confirmed", "   ")
     # a later decision supersedes the dismissal
     views.record_decision(store, top[0], "confirmed", "bo")
