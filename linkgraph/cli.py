@@ -103,10 +103,6 @@ def _stages(progress: Callable[[int, int, str], None], total: int) -> Callable[[
     return stage
 
 
-def _open(location: str, read_only: bool = False) -> Store:
-    return open_store(location, read_only=read_only)
-
-
 # ---------------------------------------------------------------------- the group
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="linkgraph")
@@ -198,13 +194,10 @@ def load(export_dir: Path, mapping: Path | None, keyfile: Path | None, location:
     from linkgraph.pipeline import load as run_load
 
     key = _read_key(keyfile) if keyfile else None
-    store = _open(location)
     started = time.perf_counter()
-    try:
+    with open_store(location) as store:
         with progress_bar() as progress:
             report = run_load(store, export_dir, mapping, pseudonymise_key=key, progress=progress)
-    finally:
-        store.close()
     # warnings were already logged by the loader as they were found
     if report.skipped:
         out.print(f"already loaded (load #{report.record.load_id}); nothing changed")
@@ -255,14 +248,11 @@ def detect(resolution: float | None, engine: str, config_path: Path | None, loca
     if resolution is not None:
         overrides["resolution"] = resolution
     settings = _with(settings, overrides)
-    store = _open(location)
     started = time.perf_counter()
-    try:
+    with open_store(location) as store:
         with progress_bar() as progress:
             run = run_detect(store, settings, progress=progress)
         _print_top(store, 10)
-    finally:
-        store.close()
     stats = run.stats
     out.print(
         f"run #{run.run_id} in {time.perf_counter() - started:.1f}s: "
@@ -343,8 +333,7 @@ def export(
     """
     from linkgraph.exports import write_export
 
-    store = _open(location, read_only=True)
-    try:
+    with open_store(location, read_only=True) as store:
         target: Any = out_path if out_path else sys.stdout
         report = write_export(
             store,
@@ -355,8 +344,6 @@ def export(
             run_id=run_id,
             cluster_ids=list(cluster_ids) or None,
         )
-    finally:
-        store.close()
     if out_path:
         out.print(f"wrote {out_path}: {_summary(report)}")
 
@@ -370,13 +357,10 @@ def _summary(report: Any) -> str:
 @store_options
 def stats(location: str) -> None:
     """Node and relationship counts, loads and detection runs in the store."""
-    store = _open(location, read_only=True)
-    try:
+    with open_store(location, read_only=True) as store:
         counts = store.counts()
         loads = store.load_runs()
         runs = store.runs()
-    finally:
-        store.close()
     table = Table(title=f"{store.backend} store {store.location}")
     table.add_column("element")
     table.add_column("count", justify="right")
@@ -418,11 +402,8 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, location: str) ->
             raise ConfigError(f"--param must be KEY=VALUE, got {item!r}")
         k, v = item.split("=", 1)
         kv[k.strip()] = v
-    store = _open(location, read_only=True)
-    try:
+    with open_store(location, read_only=True) as store:
         df = store.query(name, kv)
-    finally:
-        store.close()
     if fmt == "csv":
         click.echo(df.to_csv(index=False), nl=False)
     elif fmt == "json":
@@ -446,11 +427,8 @@ def decide(cluster_id: str, status: str, analyst: str, note: str, location: str)
     """Record an analyst decision on a cluster (kept with a timestamp as an audit trail)."""
     from linkgraph.model import Decision
 
-    store = _open(location)
-    try:
+    with open_store(location) as store:
         d = store.add_decision(Decision(cluster_id=cluster_id, status=status, analyst=analyst, note=note))
-    finally:
-        store.close()
     out.print(f"{cluster_id}: {d.status} by {d.analyst} at {d.decided_at:%Y-%m-%d %H:%M:%S} UTC")
 
 
@@ -519,8 +497,7 @@ def demo(accounts: int, seed: int, work_dir: Path, start_app: bool, port: int | 
             export_dir, GenerateSettings(accounts=accounts, seed=seed), progress=_stages(progress, 8)
         )
     out.print(f"1/3 generated {accounts:,} accounts with {gen.campaigns} planted campaigns in {export_dir}")
-    store = _open(str(db))
-    try:
+    with open_store(str(db)) as store:
         with progress_bar() as progress:
             report = run_load(store, export_dir, progress=progress)
         out.print(f"2/3 loaded into {db}" + (" (already loaded)" if report.skipped else ""))
@@ -528,8 +505,6 @@ def demo(accounts: int, seed: int, work_dir: Path, start_app: bool, port: int | 
             run = run_detect(store, progress=progress)
         out.print(f"3/3 detection run #{run.run_id}")
         _print_top(store, 10)
-    finally:
-        store.close()
     out.print(f"truth for checking: {export_dir / 'truth.csv'}")
     if start_app:
         _run_app(str(db), port, None, None)

@@ -85,6 +85,11 @@ def _relabel(raw: np.ndarray, min_size: int) -> np.ndarray:
     return out
 
 
+def from_community_ids(view: str, raw: np.ndarray, min_size: int, stats: dict[str, Any]) -> Partition:
+    """A partition from community ids found elsewhere (Neo4j GDS), kept and numbered like ours."""
+    return Partition(view, _relabel(raw, min_size), stats)
+
+
 def leiden(links: Links, settings: DetectSettings | None = None) -> Partition:
     """Leiden/CPM communities of the link graph (isolated accounts dropped first)."""
     settings = settings or DetectSettings()

@@ -30,7 +30,7 @@ from linkgraph import communities, linking, scoring
 from linkgraph.errors import ConfigError
 from linkgraph.model import RESULT_TABLES, DetectionResult, RunRecord
 from linkgraph.settings import DetectSettings
-from linkgraph.store.base import Progress, Store
+from linkgraph.store.base import GraphAnalytics, Progress, Store
 
 log = logging.getLogger(__name__)
 
@@ -385,13 +385,28 @@ def build_result(
     )
 
 
+def _gds_partitions(
+    engine: GraphAnalytics, links: linking.Links, settings: DetectSettings
+) -> dict[str, communities.Partition]:
+    """The Leiden view from the database's GDS plugin; strong components stay in process."""
+    found = engine.gds_communities(links.pairs(), settings.resolution, settings.seed)
+    raw = np.full(links.n_accounts, -1, dtype=np.int64)
+    pos = links.positions(found.column("account_id"))
+    ok = pos >= 0
+    raw[pos[ok]] = np.asarray(found.column("community").to_numpy(zero_copy_only=False))[ok]
+    return {
+        "leiden": communities.from_community_ids("leiden", raw, settings.min_size, {"engine": "gds"}),
+        "strong_components": communities.strong_components(links, settings),
+    }
+
+
 def detect(
     store: Store, settings: DetectSettings | None = None, *, progress: Progress | None = None
 ) -> RunRecord:
     """Run detection over everything in ``store`` and save the run; returns its record.
 
     The caller holds the write lock (``linkgraph.pipeline.detect``). ``engine="gds"`` needs a
-    store that offers ``gds_communities(links, resolution, seed)`` (the Neo4j backend with the GDS
+    store with the ``GraphAnalytics`` capability (the Neo4j backend with the GDS
     plugin, whose Leiden optimises modularity with ``gamma = resolution``); the in-process
     igraph engine works with every store.
     """
@@ -408,28 +423,10 @@ def detect(
     partitions = None
     links = None
     if settings.engine == "gds":
-        gds = getattr(store, "gds_communities", None)
-        if gds is None:
+        if not isinstance(store, GraphAnalytics):
             raise ConfigError("engine 'gds' needs the Neo4j backend with the Graph Data Science plugin")
         links = linking.link_accounts(inputs, settings)
-        ids = links.account_ids
-        found = gds(
-            pa.table(
-                {"a": ids.take(pa.array(links.a)), "b": ids.take(pa.array(links.b)), "weight": links.weight}
-            ),
-            settings.resolution,
-            settings.seed,
-        )
-        raw = np.full(links.n_accounts, -1, dtype=np.int64)
-        pos = linking._lookup(found.column("account_id"), ids)
-        ok = pos >= 0
-        raw[pos[ok]] = np.asarray(found.column("community").to_numpy(zero_copy_only=False))[ok]
-        partitions = {
-            "leiden": communities.Partition(
-                "leiden", communities._relabel(raw, settings.min_size), {"engine": "gds"}
-            ),
-            "strong_components": communities.strong_components(links, settings),
-        }
+        partitions = _gds_partitions(store, links, settings)
     result = build_result(inputs, settings, _previous(store), progress, partitions, links)
     result.stats["seconds"]["read"] = round(read_s, 3)
     record = store.save_run(result)

@@ -134,6 +134,17 @@ class Links:
     def n_links(self) -> int:
         return len(self.a)
 
+    def pairs(self) -> pa.Table:
+        """The links as account-id pairs ``a, b, weight``, for engines outside the process (GDS)."""
+        ids = self.account_ids
+        return pa.table(
+            {"a": ids.take(pa.array(self.a)), "b": ids.take(pa.array(self.b)), "weight": self.weight}
+        )
+
+    def positions(self, account_ids: pa.Array | pa.ChunkedArray) -> np.ndarray:
+        """The account index of each id (-1 for an id not in the graph)."""
+        return _lookup(account_ids, self.account_ids)
+
     def evidence(self, rows: np.ndarray | None = None) -> pa.Array:
         """``payment:1,ip:3``-style evidence for the links at ``rows`` (all when None)."""
         parts = []

@@ -76,14 +76,14 @@ def load(
 def _staging_root(store: Store) -> str:
     """Where a load stages its Parquet files.
 
-    Beside an embedded store (same disk, room to spill) in ``<db>.staging/``, which belongs to
-    that store alone; otherwise a per-user folder in the system temp dir.
+    In the store's own ``staging_dir`` when it has one (the embedded store's ``<db>.staging/``,
+    same disk, room to spill); otherwise a per-user folder in the system temp dir.
     """
-    if store.backend == "duckdb":
-        root = Path(f"{store.location}.staging")
+    preferred = store.staging_dir
+    if preferred is not None:
         try:
-            root.mkdir(exist_ok=True)
-            return str(root)
+            preferred.mkdir(exist_ok=True)
+            return str(preferred)
         except OSError:
             pass
     root = Path(tempfile.gettempdir()) / f"linkgraph-staging-{os.getuid()}"

@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from linkgraph.errors import ConfigError
 
@@ -31,7 +31,9 @@ DEFAULT_BASE_WEIGHTS: dict[str, float] = {
     "email_domain": 0.1,
 }
 
-ENGINES = ("igraph", "gds")
+# Where communities are found: in process (igraph) or in the database (Neo4j GDS).
+Engine = Literal["igraph", "gds"]
+ENGINES: tuple[Engine, ...] = get_args(Engine)
 DAMPINGS = ("log", "power")
 
 
@@ -67,7 +69,7 @@ class DetectSettings:
     time_tau_days: float = 7.0
     time_floor: float = 0.2
     # communities
-    engine: str = "igraph"
+    engine: Engine = "igraph"
     resolution: float = 0.02
     n_iterations: int = 1  # 2 gave the same quality at 100k and 1M (bench_quality), 2 s slower at 1M
     seed: int = 42

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from typing import Any, Protocol, runtime_checkable
+from pathlib import Path
+from typing import Any, Literal, Protocol, Self, runtime_checkable
 
 import pandas as pd
 import pyarrow as pa
@@ -22,12 +23,19 @@ from linkgraph.model import Decision, DetectionResult, LoadBatch, LoadRecord, Ru
 
 # progress(done, total, what): called during long writes so the CLI can draw a bar.
 Progress = Callable[[int, int, str], None]
+Backend = Literal["duckdb", "neo4j"]
 
 
 @runtime_checkable
 class Store(Protocol):
-    backend: str  # "duckdb" or "neo4j"
+    backend: Backend
     location: str  # file path or URI, with no secrets in it
+
+    @property
+    def staging_dir(self) -> Path | None:
+        """Where a load should stage its Parquet files, when the store has a preferred place
+        (beside an embedded file: same disk, room to spill); None: the system temp dir."""
+        ...
 
     # ------------------------------------------------------------------ writes
     def write_lock(self) -> AbstractContextManager[None]:
@@ -89,6 +97,26 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> Self:
+        """Stores are context managers: ``with open_store(...) as store:`` closes them."""
+        ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+@runtime_checkable
+class GraphAnalytics(Protocol):
+    """An optional capability: community detection inside the database (Neo4j GDS).
+
+    ``detect --engine gds`` checks for it with ``isinstance``; a store without it keeps the
+    in-process igraph engine. ``links`` holds account-id pairs ``a, b, weight``; the result
+    holds ``account_id, community``.
+    """
+
+    def gds_communities(self, links: pa.Table, resolution: float, seed: int) -> pa.Table: ...
+
+    def gds_components(self, links: pa.Table) -> pa.Table: ...
 
 
 def iter_batches(table: pa.Table, batch_size: int) -> Iterator[pa.Table]:

@@ -48,6 +48,7 @@ import pyarrow as pa
 from linkgraph import schema
 from linkgraph.errors import QueryError, StoreBusyError, StoreError, StoreNotFoundError
 from linkgraph.investigate import bind, canonical_ip, conform
+from linkgraph.link_paths import PATH_MAX_SHARE, PATH_TYPES, bfs_path
 from linkgraph.model import (
     RESULT_TABLES,
     Decision,
@@ -56,8 +57,7 @@ from linkgraph.model import (
     LoadRecord,
     RunRecord,
 )
-from linkgraph.paths import PATH_MAX_SHARE, PATH_TYPES, bfs_path
-from linkgraph.store.base import Progress
+from linkgraph.store.base import Backend, Progress
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def _ddl() -> list[str]:
 class DuckDBStore:
     """The default store: a single DuckDB file (see the module docstring for the model)."""
 
-    backend = "duckdb"
+    backend: Backend = "duckdb"
 
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, lock_wait: float = 0.0):
         self.path = Path(path).resolve()
@@ -313,6 +313,11 @@ class DuckDBStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def staging_dir(self) -> Path:
+        """``<db>.staging/``: beside the file (same disk, room to spill), this store's alone."""
+        return Path(f"{self.path}.staging")
 
     def version(self) -> str:
         st = os.stat(self.path)
@@ -679,7 +684,7 @@ def _conform(table: pa.Table, target: pa.Schema, columns: list[str]) -> pa.Table
 
 
 def _bfs_path(con: duckdb.DuckDBPyConnection, a: str, b: str, max_hops: int) -> pd.DataFrame:
-    """Shortest linking path (``linkgraph.paths.bfs_path``), one SQL statement per level."""
+    """Shortest linking path (``linkgraph.link_paths.bfs_path``), one SQL statement per level."""
     for acc in (a, b):
         if not con.execute("SELECT count(*) FROM accounts WHERE account_id = ?", [acc]).fetchall()[0][0]:
             raise QueryError(f"no account {acc!r} in the store")

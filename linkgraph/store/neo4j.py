@@ -50,6 +50,7 @@ import pyarrow.parquet as pq
 from linkgraph import schema
 from linkgraph.errors import ConfigError, QueryError, StoreBusyError, StoreError, StoreNotFoundError
 from linkgraph.investigate import QUERIES, bind, canonical_ip, conform
+from linkgraph.link_paths import PATH_MAX_SHARE, bfs_path
 from linkgraph.model import (
     RESULT_TABLES,
     Decision,
@@ -58,9 +59,8 @@ from linkgraph.model import (
     LoadRecord,
     RunRecord,
 )
-from linkgraph.paths import PATH_MAX_SHARE, bfs_path
 from linkgraph.store import cypher
-from linkgraph.store.base import Progress
+from linkgraph.store.base import Backend, Progress
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,8 @@ def _columns_of(rows: list[dict[str, Any]], names: list[str]) -> dict[str, list[
 class Neo4jStore:
     """``Store`` on a Neo4j 5 server (or another Bolt peer speaking the portable subset)."""
 
-    backend = "neo4j"
+    backend: Backend = "neo4j"
+    staging_dir = None  # loads stage in the system temp dir
 
     def __init__(
         self,
