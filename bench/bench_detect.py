@@ -42,7 +42,7 @@ def _generate(work: Path, n: int, seed: int) -> Path:
 
 def pipeline_child(export_dir: str, db: str) -> dict[str, Any]:
     """load → detect → export in this process; returns timings and peak RSS."""
-    from linkgraph.exports import write_export
+    from linkgraph.enforcement import write_export
     from linkgraph.pipeline import detect, load
     from linkgraph.store.duckdb import DuckDBStore
 

@@ -268,7 +268,7 @@ def _with(settings: Any, overrides: dict[str, Any]) -> Any:
 
 
 def _print_top(store: Store, n: int) -> None:
-    from linkgraph.exports import top_campaigns
+    from linkgraph.enforcement import top_campaigns
 
     df = top_campaigns(store, n)
     if df.empty:
@@ -331,7 +331,7 @@ def export(
 
     Example: linkgraph export --format csv --min-score 0.8 --out banlist.csv
     """
-    from linkgraph.exports import write_export
+    from linkgraph.enforcement import write_export
 
     with open_store(location, read_only=True) as store:
         target: Any = out_path if out_path else sys.stdout

@@ -98,3 +98,11 @@ class ConfigError(LinkGraphError):
     """Bad settings: unknown backend, missing credentials, out-of-range parameter."""
 
     exit_code = 2
+
+
+class NoRunError(LinkGraphError):
+    """There is no detection run to export or show (run ``linkgraph detect`` first)."""
+
+
+class NothingToExportError(LinkGraphError):
+    """The selection is empty once dismissed clusters are left out."""

@@ -34,7 +34,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkgraph import schema
-from linkgraph.errors import ExportError, LinkGraphError, Problem, QueryError
+from linkgraph.decisions import decisions_in_force, in_force
+from linkgraph.errors import ExportError, LinkGraphError, NothingToExportError, Problem, QueryError
 from linkgraph.investigate import QUERIES
 from linkgraph.model import Decision, RunRecord
 from linkgraph.store.base import Store
@@ -125,16 +126,7 @@ def store_status(store: Store) -> StoreStatus:
 
 
 # --------------------------------------------------------------------------- campaigns
-def latest_decisions(decisions: Iterable[Decision]) -> dict[str, Decision]:
-    """The decision in force per cluster: the newest one (decisions are append-only)."""
-    out: dict[str, Decision] = {}
-    for d in decisions:
-        cur = out.get(d.cluster_id)
-        if cur is None or (
-            d.decided_at is not None and cur.decided_at is not None and d.decided_at > cur.decided_at
-        ):
-            out[d.cluster_id] = d
-    return out
+latest_decisions = in_force  # the one rule, shared with the outputs (linkgraph.decisions)
 
 
 def campaigns_table(clusters: pa.Table | pd.DataFrame, decisions: Iterable[Decision]) -> pd.DataFrame:
@@ -713,28 +705,20 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
 }
 
 
-class NothingToExportError(LinkGraphError):
-    """The selection is empty once dismissed clusters are left out."""
-
-
 def exportable(store: Store, cluster_ids: Sequence[str]) -> list[str]:
-    """``cluster_ids`` without the dismissed ones (decision in force, as ``linkgraph.exports`` sees it).
+    """``cluster_ids`` without the dismissed ones (decision in force, as the outputs see it).
 
     ``write_export`` exports a dismissed cluster when it is named explicitly (its one escape
     hatch); the app's downloads are enforcement lists, so they never name one.
     """
-    from linkgraph import exports
-
-    in_force = exports.decisions_in_force(store)
-    return [
-        c for c in dict.fromkeys(cluster_ids) if not (c in in_force and in_force[c].status == "dismissed")
-    ]
+    current = decisions_in_force(store)
+    return [c for c in dict.fromkeys(cluster_ids) if not (c in current and current[c].status == "dismissed")]
 
 
 def export_bytes(store: Store, fmt: str, cluster_ids: Sequence[str]) -> bytes:
-    """The enforcement export of the selected clusters in ``fmt``, by ``linkgraph.exports``
+    """The enforcement export of the selected clusters in ``fmt``, by ``linkgraph.enforcement``
     (the same code as ``linkgraph export``); dismissed clusters are left out."""
-    from linkgraph import exports
+    from linkgraph import enforcement
 
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
@@ -742,7 +726,7 @@ def export_bytes(store: Store, fmt: str, cluster_ids: Sequence[str]) -> bytes:
     if not ids:  # an empty list would mean "the default enforcement list" to write_export
         raise NothingToExportError("nothing to export: every selected campaign was dismissed")
     buf = io.BytesIO()
-    exports.write_export(store, fmt, buf, cluster_ids=ids)
+    enforcement.write_export(store, fmt, buf, cluster_ids=ids)
     return buf.getvalue()
 
 

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from linkgraph import exports, schema, scoring
+from linkgraph import enforcement, schema, scoring
 from linkgraph.detection import assign_ids, detect, format_id
 from linkgraph.errors import ConfigError
 from linkgraph.model import RESULT_TABLES, LoadBatch, SourceFile
@@ -279,7 +279,7 @@ def test_a_store_without_shared_identifiers_gives_an_empty_run(tmp_path: Path) -
         t = s.read_result(name)
         assert t.num_rows == 0 and t.column_names == list(cols)
     buf = io.StringIO()
-    report = exports.write_export(s, "csv", buf)
+    report = enforcement.write_export(s, "csv", buf)
     assert report.accounts == 0 and buf.getvalue().startswith("cluster_id,account_id,cluster_score")
-    assert exports.top_campaigns(s).empty
+    assert enforcement.top_campaigns(s).empty
     s.close()

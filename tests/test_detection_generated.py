@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import stix2
 
-from linkgraph import exports, scoring
+from linkgraph import enforcement, scoring
 from linkgraph.generate import GenerateSettings, generate
 from linkgraph.pipeline import detect, load
 from linkgraph.store.duckdb import DuckDBStore
@@ -52,7 +52,7 @@ def labelled_members(store: DuckDBStore, truth: pd.DataFrame, run_id: int | None
 def test_planted_campaigns_come_out_as_flagged_clusters(world: Any) -> None:
     store, _, truth, _, _ = world
     buf = io.StringIO()
-    exports.write_export(store, "csv", buf)
+    enforcement.write_export(store, "csv", buf)
     flagged = pd.read_csv(io.StringIO(buf.getvalue()), dtype=str).merge(truth, on="account_id", how="left")
     planted = truth[truth["campaign_id"] != ""]
     assert planted["campaign_id"].nunique() >= 4
@@ -70,7 +70,7 @@ def test_planted_campaigns_come_out_as_flagged_clusters(world: Any) -> None:
 
 def test_benign_look_alikes_stay_out_of_the_default_export(world: Any) -> None:
     store, _, truth, _, _ = world
-    _, flagged, _ = exports.flagged_accounts(store)
+    _, flagged, _ = enforcement.flagged_accounts(store)
     kinds = flagged.merge(truth, on="account_id")["kind"].value_counts().to_dict()
     for kind in ("benign_nat", "benign_family", "benign_vpn", "benign_enterprise", "benign_datacenter"):
         assert kind in set(truth["kind"]), kind  # the generator planted them...
@@ -143,19 +143,19 @@ def test_ids_stable_on_rerun_and_with_one_percent_new_accounts(world: Any) -> No
 def test_all_four_formats_are_valid_on_generated_data(world: Any, tmp_path: Path) -> None:
     store, *_ = world
     csv_out = tmp_path / "ban.csv"
-    exports.write_export(store, "csv", csv_out)
+    enforcement.write_export(store, "csv", csv_out)
     with csv_out.open() as f:
-        assert next(csv.reader(f))[:5] == list(exports.CSV_FIRST_COLUMNS)
+        assert next(csv.reader(f))[:5] == list(enforcement.CSV_FIRST_COLUMNS)
     js = io.StringIO()
-    exports.write_export(store, "json", js)
+    enforcement.write_export(store, "json", js)
     doc = json.loads(js.getvalue())
     assert doc and all({"cluster_id", "run_id", "score", "members", "identifiers"} <= set(c) for c in doc)
     gml = tmp_path / "c.graphml"
-    exports.write_export(store, "graphml", gml)
+    enforcement.write_export(store, "graphml", gml)
     g = nx.read_graphml(gml)
     assert g.number_of_nodes() > sum(len(c["members"]) for c in doc)  # accounts + identifiers
     st = io.StringIO()
-    report = exports.write_export(store, "stix", st)
+    report = enforcement.write_export(store, "stix", st)
     bundle = stix2.parse(st.getvalue(), allow_custom=True)
     assert len(bundle.objects) == report.objects
     assert sum(1 for o in bundle.objects if o["type"] == "grouping") == len(doc)

@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from linkgraph.loaders import cards, normalise
 from linkgraph.loaders.privacy import pseudonymise_values
 
+from linkgraph.enforcement import write_export
 from linkgraph.errors import CardNumberError
-from linkgraph.exports import write_export
 from linkgraph.pipeline import detect, load
 from linkgraph.settings import DetectSettings
 from linkgraph.store.duckdb import DuckDBStore

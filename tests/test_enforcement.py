@@ -1,4 +1,4 @@
-"""Enforcement exports in all four formats from a real DuckDB store, with analyst decisions."""
+"""Enforcement and sharing outputs in all four formats from a real DuckDB store, with analyst decisions."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import networkx as nx
 import pytest
 import stix2
 
-from linkgraph import exports, scoring
+from linkgraph import enforcement, scoring
 from linkgraph.detection import detect
-from linkgraph.errors import ConfigError
+from linkgraph.errors import ConfigError, NoRunError
 from linkgraph.model import Decision
 from linkgraph.store.duckdb import DuckDBStore
 from tests.test_detection import stage, world_tables
@@ -39,7 +39,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def test_csv_is_the_enforcement_list_with_contract_columns(world: Any, tmp_path: Path) -> None:
     s, run, campaign, by_cluster = world
     out = tmp_path / "ban.csv"
-    report = exports.write_export(s, "csv", out)
+    report = enforcement.write_export(s, "csv", out)
     rows = list(csv.DictReader(out.open()))
     header = next(csv.reader(out.open()))
     assert header[:5] == ["cluster_id", "account_id", "cluster_score", "cluster_size", "evidence"]
@@ -54,18 +54,18 @@ def test_csv_is_the_enforcement_list_with_contract_columns(world: Any, tmp_path:
 def test_min_score_and_all_change_the_selection(world: Any) -> None:
     s, _, _, _ = world
     buf = io.StringIO()
-    everything = exports.write_export(s, "csv", buf, include_all=True)
+    everything = enforcement.write_export(s, "csv", buf, include_all=True)
     leiden = s.read_result("clusters").to_pandas().query("view == 'leiden'")
     assert everything.clusters == len(leiden)
     assert everything.accounts == int(leiden["size"].sum())
-    none = exports.write_export(s, "csv", io.StringIO(), min_score=1.0)
+    none = enforcement.write_export(s, "csv", io.StringIO(), min_score=1.0)
     assert none.accounts == 0
 
 
 def test_json_lists_clusters_with_members_identifiers_and_run(world: Any) -> None:
     s, run, campaign, by_cluster = world
     buf = io.StringIO()
-    exports.write_export(s, "json", buf)
+    enforcement.write_export(s, "json", buf)
     doc = json.loads(buf.getvalue())
     assert isinstance(doc, list) and len(doc) == 1
     c = doc[0]
@@ -82,7 +82,7 @@ def test_json_lists_clusters_with_members_identifiers_and_run(world: Any) -> Non
 def test_graphml_parses_with_networkx(world: Any, tmp_path: Path) -> None:
     s, _, campaign, by_cluster = world
     out = tmp_path / "c.graphml"
-    exports.write_export(s, "graphml", out)
+    enforcement.write_export(s, "graphml", out)
     g = nx.read_graphml(out)
     accounts = {d["label"] for _, d in g.nodes(data=True) if d["kind"] == "Account"}
     assert accounts == by_cluster[campaign]
@@ -94,8 +94,8 @@ def test_graphml_parses_with_networkx(world: Any, tmp_path: Path) -> None:
 def test_stix_bundle_parses_and_is_deterministic(world: Any) -> None:
     s, run, campaign, _ = world
     a, b = io.StringIO(), io.StringIO()
-    exports.write_export(s, "stix", a)
-    exports.write_export(s, "stix", b)
+    enforcement.write_export(s, "stix", a)
+    enforcement.write_export(s, "stix", b)
     assert a.getvalue() == b.getvalue()
     bundle = stix2.parse(a.getvalue(), allow_custom=True)
     by_type: dict[str, list[Any]] = {}
@@ -127,18 +127,18 @@ def test_decisions_dismissed_never_confirmed_always(world: Any, tmp_path: Path) 
     s.add_decision(Decision(low, "confirmed", "ana"))
     try:
         buf = io.StringIO()
-        report = exports.write_export(s, "csv", buf)
+        report = enforcement.write_export(s, "csv", buf)
         ids = {r["cluster_id"] for r in csv.DictReader(io.StringIO(buf.getvalue()))}
         assert ids == {low}
         assert report.dismissed_skipped == 1
         all_ = io.StringIO()
-        exports.write_export(s, "json", all_, include_all=True)
+        enforcement.write_export(s, "json", all_, include_all=True)
         assert campaign not in {c["cluster_id"] for c in json.loads(all_.getvalue())}
         named = io.StringIO()
-        exports.write_export(s, "json", named, cluster_ids=[campaign])
+        enforcement.write_export(s, "json", named, cluster_ids=[campaign])
         (c,) = json.loads(named.getvalue())
         assert c["decision"] == "dismissed"
-        top = exports.top_campaigns(s, 3)
+        top = enforcement.top_campaigns(s, 3)
         assert list(top.columns) == ["cluster_id", "score", "size", "decision", "evidence"]
         assert top.loc[0, "cluster_id"] == campaign and top.loc[0, "decision"] == "dismissed"
     finally:
@@ -149,10 +149,10 @@ def test_decisions_dismissed_never_confirmed_always(world: Any, tmp_path: Path) 
 def test_bad_format_and_missing_run(tmp_path: Path, world: Any) -> None:
     s, *_ = world
     with pytest.raises(ConfigError):
-        exports.write_export(s, "xml", io.StringIO())
+        enforcement.write_export(s, "xml", io.StringIO())
     with pytest.raises(ConfigError):
-        exports.write_export(s, "csv", io.StringIO(), run_id=999)
+        enforcement.write_export(s, "csv", io.StringIO(), run_id=999)
     empty = DuckDBStore(tmp_path / "none.duckdb")
-    with pytest.raises(exports.NoRunError):
-        exports.write_export(empty, "csv", io.StringIO())
-    assert exports.top_campaigns(empty).empty
+    with pytest.raises(NoRunError):
+        enforcement.write_export(empty, "csv", io.StringIO())
+    assert enforcement.top_campaigns(empty).empty

@@ -1,16 +1,17 @@
-"""Enforcement exports of a detection run: CSV, JSON, GraphML and STIX 2.1.
+"""Enforcement outputs of a detection run: the flagged-account list (CSV, JSON) and GraphML.
 
-Which clusters (``select_clusters``):
+Which clusters (``select_clusters``), the same for every output including the STIX bundle of
+``linkgraph.intel``:
 
 * the latest run (or ``run_id``), the default ``leiden`` view;
 * clusters scoring at least ``scoring.DEFAULT_THRESHOLD`` (or ``min_score``);
   ``include_all`` drops the score filter;
-* analyst decisions (``store.decisions()``, the newest per cluster is in force) win over
-  scores: a **confirmed** cluster is always exported; a **dismissed** cluster is never
-  exported, not even with ``include_all``, because every format here feeds enforcement
-  (ban lists, block lists, threat-intel sharing) and a dismissal is an analyst's explicit
-  "these are not fraudsters". The one way to export a dismissed cluster is to name it in
-  ``cluster_ids`` (an explicit request, e.g. to review it elsewhere);
+* analyst decisions (the decision in force, ``linkgraph.decisions``) win over scores: a
+  **confirmed** cluster is always exported; a **dismissed** cluster is never exported, not even
+  with ``include_all``, because every output feeds enforcement (ban lists, block lists,
+  threat-intel sharing) and a dismissal is an analyst's explicit "these are not fraudsters".
+  The one way to export a dismissed cluster is to name it in ``cluster_ids`` (an explicit
+  request, e.g. to review it elsewhere);
 * ``cluster_ids`` restricts the selection to those clusters (any view) and, unless
   ``min_score`` is given, exports them whatever their score.
 
@@ -23,14 +24,7 @@ Formats:
   contributions, decision, members and the shared identifiers that link it.
 * ``graphml``: the selected clusters' account–identifier subgraphs (networkx
   ``write_graphml``) for Gephi/yEd.
-* ``stix``: a STIX 2.1 bundle (``stix2``): per cluster a ``grouping`` with the score and
-  evidence, referring to indicators for the shared IP addresses, payment fingerprints
-  (custom observable ``x-linkgraph-payment-fingerprint``), device fingerprints
-  (``x-linkgraph-device``) and non-webmail email domains (one indicator per cluster, type and
-  up to 500 values, ``[ipv4-addr:value IN (...)]``: the pattern parser costs ~1 ms per
-  indicator), ``infrastructure`` objects for proxy providers and ``user-account``
-  observables for the members. Ids are deterministic (UUIDv5 over run id and content), so
-  exporting the same run twice gives the same bundle.
+* ``stix``: a STIX 2.1 bundle for threat-intel sharing, written by ``linkgraph.intel``.
 """
 
 from __future__ import annotations
@@ -39,10 +33,9 @@ import io
 import json
 import logging
 import sys
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -51,8 +44,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkgraph.errors import ConfigError, LinkGraphError
-from linkgraph.model import Decision
+from linkgraph.decisions import decisions_in_force
+from linkgraph.errors import ConfigError, NoRunError
 from linkgraph.scoring import DEFAULT_THRESHOLD
 from linkgraph.store.base import Store
 
@@ -62,11 +55,6 @@ FORMATS = ("csv", "json", "graphml", "stix")
 CSV_FIRST_COLUMNS = ("cluster_id", "account_id", "cluster_score", "cluster_size", "evidence")
 CSV_MORE_COLUMNS = ("decision", "email", "created_at", "country", "plan", "status", "run_id")
 DEFAULT_VIEW = "leiden"
-_NS = uuid.UUID("6c3e5f8e-2d1b-5a57-9f0e-6b1d1c0a7e11")  # namespace for deterministic STIX ids
-
-
-class NoRunError(LinkGraphError):
-    """There is no detection run to export (run ``linkgraph detect`` first)."""
 
 
 @dataclass(frozen=True)
@@ -83,15 +71,8 @@ class ExportReport:
 
 
 # ----------------------------------------------------------------------------- selection
-def decisions_in_force(store: Store) -> dict[str, Decision]:
-    """The newest decision per cluster id (``store.decisions()`` is newest first)."""
-    out: dict[str, Decision] = {}
-    for d in store.decisions():
-        out.setdefault(d.cluster_id, d)
-    return out
-
-
-def _run_id(store: Store, run_id: int | None) -> tuple[int, datetime]:
+def run_of(store: Store, run_id: int | None) -> tuple[int, datetime]:
+    """The run to export (default: the latest) and when it was created."""
     runs = store.runs()
     if not runs:
         raise NoRunError("no detection run yet: run `linkgraph detect` first")
@@ -112,7 +93,7 @@ def select_clusters(
     cluster_ids: list[str] | None = None,
 ) -> tuple[int, pd.DataFrame, int]:
     """(run id, selected clusters with a ``decision`` column sorted by score, dismissed skipped)."""
-    rid, _ = _run_id(store, run_id)
+    rid, _ = run_of(store, run_id)
     clusters = store.read_result("clusters", rid).to_pandas()
     decisions = decisions_in_force(store)
     clusters["decision"] = clusters["cluster_id"].map(lambda c: decisions[c].status if c in decisions else "")
@@ -136,13 +117,13 @@ def select_clusters(
     return rid, sel, skipped
 
 
-def _members(store: Store, rid: int, cluster_ids: Iterable[str]) -> pd.DataFrame:
+def members_of(store: Store, rid: int, cluster_ids: Iterable[str]) -> pd.DataFrame:
     members = store.read_result("members", rid)
     ids = pa.array(sorted(set(cluster_ids)), pa.string())
     return members.filter(pc.is_in(members.column("cluster_id"), value_set=ids)).to_pandas()
 
 
-def _identifiers(store: Store, rid: int, cluster_ids: Iterable[str]) -> pd.DataFrame:
+def identifiers_of(store: Store, rid: int, cluster_ids: Iterable[str]) -> pd.DataFrame:
     ident = store.read_result("identifiers", rid)
     ids = pa.array(sorted(set(cluster_ids)), pa.string())
     return ident.filter(pc.is_in(ident.column("cluster_id"), value_set=ids)).to_pandas()
@@ -166,7 +147,7 @@ def flagged_accounts(
     rid, sel, skipped = select_clusters(
         store, min_score=min_score, include_all=include_all, run_id=run_id, cluster_ids=cluster_ids
     )
-    members = _members(store, rid, sel["cluster_id"])
+    members = members_of(store, rid, sel["cluster_id"])
     df = members.merge(
         sel[["cluster_id", "score", "size", "evidence", "decision"]], on="cluster_id", how="inner"
     ).rename(columns={"score": "cluster_score", "size": "cluster_size"})
@@ -178,7 +159,7 @@ def flagged_accounts(
 
 
 # ----------------------------------------------------------------------------- writers
-def _emit(out: str | Path | IO[Any] | None, data: str) -> str | None:
+def emit(out: str | Path | IO[Any] | None, data: str) -> str | None:
     """Write text to a path, a text or binary stream, or standard output."""
     if out is None:
         sys.stdout.write(data)
@@ -200,7 +181,7 @@ def _emit(out: str | Path | IO[Any] | None, data: str) -> str | None:
     return getattr(out, "name", None) if isinstance(getattr(out, "name", None), str) else None
 
 
-def _iso(v: Any) -> str | None:
+def iso(v: Any) -> str | None:
     if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
         return None
     if isinstance(v, pd.Timestamp | datetime):
@@ -211,19 +192,19 @@ def _iso(v: Any) -> str | None:
 def _csv(store: Store, out: Any, **sel: Any) -> ExportReport:
     rid, df, skipped = flagged_accounts(store, **sel)
     if "created_at" in df.columns:
-        df["created_at"] = df["created_at"].map(_iso)
+        df["created_at"] = df["created_at"].map(iso)
     df["cluster_score"] = df["cluster_score"].round(4)
-    path = _emit(out, df.to_csv(index=False, lineterminator="\n"))
+    path = emit(out, df.to_csv(index=False, lineterminator="\n"))
     return ExportReport("csv", rid, int(df["cluster_id"].nunique()), len(df), skipped, path=path)
 
 
 def _json(store: Store, out: Any, **sel: Any) -> ExportReport:
     rid, clusters, skipped = select_clusters(store, **sel)
     ids = clusters["cluster_id"].tolist()
-    members = _members(store, rid, ids)
+    members = members_of(store, rid, ids)
     accounts = _accounts(store, members["account_id"])
     members = members.merge(accounts, on="account_id", how="left")
-    ident = _identifiers(store, rid, ids)
+    ident = identifiers_of(store, rid, ids)
     by_members = {c: g.drop(columns="cluster_id") for c, g in members.groupby("cluster_id")}
     by_ident = {c: g.drop(columns="cluster_id") for c, g in ident.groupby("cluster_id")}
     doc: list[dict[str, Any]] = []
@@ -241,8 +222,8 @@ def _json(store: Store, out: Any, **sel: Any) -> ExportReport:
                 "size": int(row["size"]),
                 "decision": row["decision"] or None,
                 "evidence": row["evidence"],
-                "first_signup": _iso(row["first_signup"]),
-                "last_signup": _iso(row["last_signup"]),
+                "first_signup": iso(row["first_signup"]),
+                "last_signup": iso(row["last_signup"]),
                 "payment_methods": int(row["payment_methods"]),
                 "proxy_providers": [p for p in (row["proxy_providers"] or "").split(",") if p],
                 "requests": int(row["requests"]),
@@ -251,7 +232,7 @@ def _json(store: Store, out: Any, **sel: Any) -> ExportReport:
                 "contributions": json.loads(row["contributions"] or "{}"),
                 "members": [
                     {
-                        k: _iso(v) if k == "created_at" else (None if v is None or v != v else v)
+                        k: iso(v) if k == "created_at" else (None if v is None or v != v else v)
                         for k, v in r.items()
                     }
                     for r in m.sort_values("account_id").to_dict("records")
@@ -264,7 +245,7 @@ def _json(store: Store, out: Any, **sel: Any) -> ExportReport:
                 ],
             }
         )
-    path = _emit(out, json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+    path = emit(out, json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
     return ExportReport("json", rid, len(doc), n_acc, skipped, path=path)
 
 
@@ -313,8 +294,8 @@ def _account_identifier_edges(store: Store, members: pd.DataFrame, ident: pd.Dat
 def cluster_graph(store: Store, run_id: int, clusters: pd.DataFrame) -> nx.Graph:
     """Accounts and the shared identifiers that link them, for the given clusters."""
     ids = clusters["cluster_id"].tolist()
-    members = _members(store, run_id, ids)
-    ident = _identifiers(store, run_id, ids)
+    members = members_of(store, run_id, ids)
+    ident = identifiers_of(store, run_id, ids)
     g = nx.Graph(name=f"linkgraph run {run_id}")
     score = dict(zip(clusters["cluster_id"], clusters["score"], strict=True))
     for r in members.itertuples(index=False):
@@ -347,168 +328,15 @@ def _graphml(store: Store, out: Any, **sel: Any) -> ExportReport:
     rid, clusters, skipped = select_clusters(store, **sel)
     g = cluster_graph(store, rid, clusters)
     data = "\n".join(nx.generate_graphml(g, prettyprint=True)) + "\n"
-    path = _emit(out, data)
+    path = emit(out, data)
     n_acc = sum(1 for _, d in g.nodes(data=True) if d.get("kind") == "Account")
     return ExportReport("graphml", rid, len(clusters), n_acc, skipped, objects=g.number_of_nodes(), path=path)
 
 
-def _stix_types() -> tuple[Any, Any]:
-    """The custom observables (registered once per process)."""
-    global _PAYMENT_SCO, _DEVICE_SCO
-    if _PAYMENT_SCO is None:
-        from stix2 import CustomObservable
-        from stix2.properties import StringProperty
-
-        @CustomObservable(
-            "x-linkgraph-payment-fingerprint",
-            [("fingerprint", StringProperty(required=True))],
-            id_contrib_props=["fingerprint"],
-        )
-        class PaymentFingerprint:
-            """A payment instrument by the processor's stable token (never a card number)."""
-
-        @CustomObservable(
-            "x-linkgraph-device",
-            [("device_id", StringProperty(required=True))],
-            id_contrib_props=["device_id"],
-        )
-        class DeviceFingerprint:
-            """A client/device fingerprint."""
-
-        _PAYMENT_SCO, _DEVICE_SCO = PaymentFingerprint, DeviceFingerprint
-    return _PAYMENT_SCO, _DEVICE_SCO
-
-
-_PAYMENT_SCO: Any = None
-_DEVICE_SCO: Any = None
-
-
-def _quote(v: str) -> str:
-    return v.replace("\\", "\\\\").replace("'", "\\'")
-
-
-_STIX_CHUNK = 500
-# id type -> the STIX object path its values are matched on (IPs and subnets: by address family)
-_STIX_PATHS = {
-    "payment": "x-linkgraph-payment-fingerprint:fingerprint",
-    "device": "x-linkgraph-device:device_id",
-    "email_domain": "email-addr:value",
-}
-
-
-def _stix_pattern(t: str, obj: str, values: list[str]) -> str:
-    """A STIX pattern matching any of ``values`` of identifier type ``t``."""
-    quoted = [f"'{_quote(v)}'" for v in values]
-    if t == "ip":
-        return f"[{obj}:value IN ({', '.join(quoted)})]"
-    if t == "email_domain":
-        return "[" + " OR ".join(f"{obj} LIKE '%@{_quote(v)}'" for v in values) + "]"
-    return f"[{obj} IN ({', '.join(quoted)})]"
-
-
 def _stix(store: Store, out: Any, **sel: Any) -> ExportReport:
-    import stix2
+    from linkgraph.intel import write_stix  # stix2 is imported only when a bundle is asked for
 
-    payment_cls, device_cls = _stix_types()
-    rid, clusters, skipped = select_clusters(store, **sel)
-    _, created = _run_id(store, rid)
-    created = created if created.tzinfo else created.replace(tzinfo=UTC)
-    ids = clusters["cluster_id"].tolist()
-    members = _members(store, rid, ids)
-    ident = _identifiers(store, rid, ids)
-
-    def sid(kind: str, *key: object) -> str:
-        return f"{kind}--{uuid.uuid5(_NS, '|'.join(str(k) for k in (rid, kind, *key)))}"
-
-    common = {"created": created, "modified": created}
-    producer = stix2.Identity(
-        id=sid("identity", "linkgraph"), name="linkgraph", identity_class="system", **common
-    )
-    objects: dict[str, Any] = {producer.id: producer}
-    by_c_members = {c: g["account_id"].tolist() for c, g in members.groupby("cluster_id")}
-    by_c_ident = {c: g for c, g in ident.groupby("cluster_id")}
-    sco_of = {
-        "payment": lambda v: payment_cls(fingerprint=v),
-        "device": lambda v: device_cls(device_id=v),
-    }
-    n_acc = 0
-    for row in clusters.to_dict("records"):
-        cid = row["cluster_id"]
-        refs: list[str] = []
-        accs = by_c_members.get(cid, [])
-        n_acc += len(accs)
-        for a in accs:
-            ua = stix2.UserAccount(user_id=a, account_type="linkgraph-api-account", allow_custom=True)
-            objects[ua.id] = ua
-            refs.append(ua.id)
-        g = by_c_ident.get(cid)
-        values: dict[tuple[str, str], list[str]] = {}
-        for r in [] if g is None else g.to_dict("records"):
-            t, v = r["id_type"], str(r["identifier"])
-            if t == "proxy":
-                infra = stix2.Infrastructure(
-                    id=sid("infrastructure", t, v),
-                    name=v,
-                    infrastructure_types=["anonymization"],
-                    description=f"proxy provider used by {int(r['members'])} members of linkgraph cluster {cid}",
-                    created_by_ref=producer.id,
-                    **common,
-                )
-                objects[infra.id] = infra
-                refs.append(infra.id)
-                continue
-            if t in sco_of:
-                sco = sco_of[t](v)
-                objects[sco.id] = sco
-                refs.append(sco.id)
-            if t == "ip":
-                values.setdefault((t, "ipv6-addr" if ":" in v else "ipv4-addr"), []).append(v)
-            elif t in _STIX_PATHS:
-                values.setdefault((t, _STIX_PATHS[t]), []).append(v)
-            # subnets are covered by their IPs (and cost ~1 ms each to parse); organisations are
-            # context, not indicators
-        # one indicator per cluster, identifier type and chunk of values: the pattern parser
-        # costs ~1 ms per indicator, so thousands of one-value indicators would take minutes
-        for (t, obj), vals in values.items():
-            for chunk_no, start in enumerate(range(0, len(vals), _STIX_CHUNK)):
-                chunk = vals[start : start + _STIX_CHUNK]
-                ind = stix2.Indicator(
-                    id=sid("indicator", cid, t, obj, chunk_no),
-                    name=f"linkgraph cluster {cid}: shared {t}",
-                    description=f"{len(chunk)} {t} value(s) shared by members of linkgraph cluster {cid}",
-                    pattern=_stix_pattern(t, obj, chunk),
-                    pattern_type="stix",
-                    valid_from=created,
-                    indicator_types=["malicious-activity"],
-                    created_by_ref=producer.id,
-                    confidence=int(round(100 * float(row["score"]))),
-                    allow_custom=True,
-                    **common,
-                )
-                objects[ind.id] = ind
-                refs.append(ind.id)
-        grouping = stix2.Grouping(
-            id=sid("grouping", cid),
-            name=f"linkgraph cluster {cid}",
-            context="suspicious-activity",
-            description=row["evidence"],
-            object_refs=refs or [producer.id],
-            created_by_ref=producer.id,
-            confidence=int(round(100 * float(row["score"]))),
-            x_linkgraph_score=round(float(row["score"]), 6),
-            x_linkgraph_size=int(row["size"]),
-            x_linkgraph_run_id=rid,
-            x_linkgraph_cluster_id=cid,
-            x_linkgraph_decision=row["decision"] or "none",
-            allow_custom=True,
-            **common,
-        )
-        objects[grouping.id] = grouping
-    bundle = stix2.Bundle(list(objects.values()), id=sid("bundle", ",".join(ids)), allow_custom=True)
-    # stix2's pretty=True orders properties with a search that is quadratic in the bundle size;
-    # indent the compact serialisation instead (same JSON, same key order)
-    path = _emit(out, json.dumps(json.loads(bundle.serialize()), indent=1, ensure_ascii=False) + "\n")
-    return ExportReport("stix", rid, len(clusters), n_acc, skipped, objects=len(objects), path=path)
+    return write_stix(store, out, **sel)
 
 
 _WRITERS = {"csv": _csv, "json": _json, "graphml": _graphml, "stix": _stix}

@@ -1,0 +1,31 @@
+"""Which analyst decision is in force: the one rule the app and every output share.
+
+Decisions are append-only (an audit trail): a new decision on a cluster never replaces the old
+row, it supersedes it. The decision in force on a cluster is the newest by ``decided_at``;
+when two carry the same time (or none), the one listed first wins, and stores list decisions
+newest first, so the last one written is in force.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from linkgraph.model import Decision
+from linkgraph.store.base import Store
+
+
+def in_force(decisions: Iterable[Decision]) -> dict[str, Decision]:
+    """The decision in force per cluster id (module docstring)."""
+    out: dict[str, Decision] = {}
+    for d in decisions:
+        cur = out.get(d.cluster_id)
+        if cur is None or (
+            d.decided_at is not None and cur.decided_at is not None and d.decided_at > cur.decided_at
+        ):
+            out[d.cluster_id] = d
+    return out
+
+
+def decisions_in_force(store: Store) -> dict[str, Decision]:
+    """The decision in force per cluster id, read from the store."""
+    return in_force(store.decisions())
