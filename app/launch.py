@@ -70,18 +70,27 @@ def run_streamlit(location: str, overrides: dict[str, str]) -> int:
     child = subprocess.Popen(streamlit_command(overrides), env=store_environment(location))  # noqa: S603
 
     def stop(signum: int, _frame: FrameType | None) -> None:
-        _terminate(child)
-        raise SystemExit(128 + signum)
+        # only unwind here: the child is stopped below, once its wait() has let go
+        raise _Stopped(signum)
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         return child.wait()
     except KeyboardInterrupt:
-        _terminate(child)
         return 0
+    except _Stopped as stopped:
+        return 128 + stopped.signum
     finally:
         signal.signal(signal.SIGTERM, previous)
         _terminate(child)
+
+
+class _Stopped(Exception):
+    """``linkgraph app`` received SIGTERM."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def _terminate(child: subprocess.Popen[bytes]) -> None:

@@ -195,9 +195,8 @@ def load(export_dir: Path, mapping: Path | None, keyfile: Path | None, location:
 
     key = _read_key(keyfile) if keyfile else None
     started = time.perf_counter()
-    with open_store(location) as store:
-        with progress_bar() as progress:
-            report = run_load(store, export_dir, mapping, pseudonymise_key=key, progress=progress)
+    with open_store(location) as store, progress_bar() as progress:
+        report = run_load(store, export_dir, mapping, pseudonymise_key=key, progress=progress)
     # warnings were already logged by the loader as they were found
     if report.skipped:
         out.print(f"already loaded (load #{report.record.load_id}); nothing changed")

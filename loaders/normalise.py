@@ -167,7 +167,11 @@ def disposable_domains() -> frozenset[str]:
     """Built-in disposable domains plus those in the packaged ``disposable_domains.txt``."""
     extra: set[str] = set()
     try:
-        text = resources.files("loaders").joinpath("disposable_domains.txt").read_text(encoding="utf-8")
+        text = (
+            resources.files("linkgraph.loaders")
+            .joinpath("disposable_domains.txt")
+            .read_text(encoding="utf-8")
+        )
     except (FileNotFoundError, OSError):
         text = ""
     for line in text.splitlines():
