@@ -35,7 +35,7 @@ BUDGET = 2.0
 
 def _build(accounts: int, seed: int, work: Path) -> str:
     from linkgraph import pipeline
-    from linkgraph.generate import GenerateSettings, generate
+    from linkgraph.generator import GenerateSettings, generate
 
     export = work / "export"
     t = time.perf_counter()

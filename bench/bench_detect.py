@@ -1,6 +1,6 @@
 """Speed and memory of load → detect → export, and Leiden (igraph) against networkx Louvain.
 
-1. Generates a 1M-account export (``linkgraph.generate``, in a child process, cached in
+1. Generates a 1M-account export (``linkgraph.generator``, in a child process, cached in
    --work), then in one fresh process: ``pipeline.load`` into a new DuckDB store,
    ``pipeline.detect`` (default settings), ``write_export(csv)``; reports wall time per step,
    end-to-end time and the process's peak RSS.
@@ -33,7 +33,7 @@ def _generate(work: Path, n: int, seed: int) -> Path:
     out = work / f"export-{n}-{seed}"
     if not (out / "truth.csv").exists():
         code = (
-            "import sys; from linkgraph.generate import generate, GenerateSettings; "
+            "import sys; from linkgraph.generator import generate, GenerateSettings; "
             "generate(sys.argv[1], GenerateSettings(accounts=int(sys.argv[2]), seed=int(sys.argv[3])))"
         )
         subprocess.run([sys.executable, "-c", code, str(out), str(n), str(seed)], check=True)

@@ -1,4 +1,4 @@
-"""Time and peak memory of ``linkgraph.generate`` (default: 1M accounts, CSV).
+"""Time and peak memory of ``linkgraph.generator`` (default: 1M accounts, CSV).
 
 Usage::
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 CHILD = r"""
 import json, resource, sys
-from linkgraph.generate import GenerateSettings, generate
+from linkgraph.generator import GenerateSettings, generate
 r = generate(sys.argv[1], GenerateSettings(accounts=int(sys.argv[2]), fmt=sys.argv[3], seed=int(sys.argv[4])))
 ru = resource.getrusage(resource.RUSAGE_SELF)
 peak = ru.ru_maxrss * 1024

@@ -5,7 +5,7 @@ Usage::
     .venv/bin/python bench/bench_loader.py --accounts 1000000 [--fmt csv] [--export DIR] [--keep]
     .venv/bin/python bench/bench_loader.py --export /tmp/lx1m --no-store   # loader only
 
-Generates an export with ``linkgraph.generate`` (unless ``--export`` points at an existing
+Generates an export with ``linkgraph.generator`` (unless ``--export`` points at an existing
 one), then, in a fresh child process (so the peak RSS from ``resource.getrusage`` is the
 load's alone), runs ``load_export`` and merges the staged batch into a new DuckDB store with
 ``DuckDBStore.apply_load``, as ``linkgraph load`` does. Prints per run: loader wall time,
@@ -70,7 +70,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-loader-"))
     export = args.export
     if export is None:
-        from linkgraph.generate import GenerateSettings, generate
+        from linkgraph.generator import GenerateSettings, generate
 
         export = work / "export"
         t = time.perf_counter()

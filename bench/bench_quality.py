@@ -1,6 +1,6 @@
 """Detection quality on generated exports with planted campaigns, against a naive baseline.
 
-For each size and seed: generate an export (``linkgraph.generate``), load it into a fresh
+For each size and seed: generate an export (``linkgraph.generator``), load it into a fresh
 DuckDB store, run ``detect`` with default settings and compare the default enforcement export
 (leiden view, score >= DEFAULT_THRESHOLD, no decisions) with ``truth.csv``:
 
@@ -34,7 +34,7 @@ from scipy.sparse.csgraph import connected_components
 
 from linkgraph import scoring
 from linkgraph.detection import read_inputs
-from linkgraph.generate import GenerateSettings, generate
+from linkgraph.generator import GenerateSettings, generate
 from linkgraph.linking import build_incidence
 from linkgraph.pipeline import detect, load
 from linkgraph.settings import DetectSettings

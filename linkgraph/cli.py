@@ -155,8 +155,8 @@ def generate(out_dir: Path, accounts: int, seed: int, fmt: str) -> None:
 
     Example: linkgraph generate /tmp/demo --accounts 100000 --seed 7
     """
-    from linkgraph.generate import GenerateSettings
-    from linkgraph.generate import generate as run_generate
+    from linkgraph.generator import GenerateSettings
+    from linkgraph.generator import generate as run_generate
 
     with progress_bar() as progress:
         report = run_generate(
@@ -483,8 +483,8 @@ def demo(accounts: int, seed: int, work_dir: Path, start_app: bool, port: int | 
 
     Uses an embedded store in DIR/linkgraph.duckdb; nothing else is touched.
     """
-    from linkgraph.generate import GenerateSettings
-    from linkgraph.generate import generate as run_generate
+    from linkgraph.generator import GenerateSettings
+    from linkgraph.generator import generate as run_generate
     from linkgraph.pipeline import detect as run_detect
     from linkgraph.pipeline import load as run_load
 

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 from linkgraph import pipeline
-from linkgraph.generate import GenerateSettings, generate
+from linkgraph.generator import GenerateSettings, generate
 from linkgraph.store import open_store
 
 ACCOUNTS = 3000

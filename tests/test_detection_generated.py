@@ -1,4 +1,4 @@
-"""Detection on generated exports with planted campaigns and truth (``linkgraph.generate``).
+"""Detection on generated exports with planted campaigns and truth (``linkgraph.generator``).
 
 One 15k-account export is generated, loaded into a real DuckDB store and detected once per
 module; the tests then check the issue's definition of done against ``truth.csv``.
@@ -18,7 +18,7 @@ import pytest
 import stix2
 
 from linkgraph import enforcement, scoring
-from linkgraph.generate import GenerateSettings, generate
+from linkgraph.generator import GenerateSettings, generate
 from linkgraph.pipeline import detect, load
 from linkgraph.store.duckdb import DuckDBStore
 

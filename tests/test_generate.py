@@ -19,11 +19,10 @@ import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 import pytest
 
-from linkgraph.generate import GenerateSettings, generate
-from linkgraph.generate_pop import campaign_sizes
-from linkgraph.generate_text import luhn_valid
-from linkgraph.generate_world import DISPOSABLE
-from linkgraph.generate_write import FORMATS
+from linkgraph.generator import FORMATS, GenerateSettings, generate
+from linkgraph.generator.plan import campaign_sizes
+from linkgraph.generator.text import luhn_valid
+from linkgraph.generator.vocabulary import DISPOSABLE
 
 REQUIRED = {
     "accounts": ["account_id", "created_at", "email", "country", "org_id", "org_verified", "plan", "status"],

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from linkgraph import pipeline, schema
-from linkgraph.generate import GenerateSettings, generate
+from linkgraph.generator import GenerateSettings, generate
 from linkgraph.investigate import QUERIES
 from linkgraph.model import DetectionResult
 from linkgraph.store.duckdb import DuckDBStore

@@ -4,7 +4,7 @@
 (``accounts``, ``payment_methods``, ``ip_events``, ``ip_intel``, ``usage``) plus ``truth.csv``
 (``account_id, campaign_id, kind``), which says what was planted so detection can be scored.
 
-What is planted (see ``generate_pop`` for the details and the reasons):
+What is planted (each step's module has the details and the reasons):
 
 - ``background``: organic users: sign-ups with daily/weekly rhythm, their own cards, home ISP
   addresses shared within households, ordinary browsers, light chat/coding usage.
@@ -20,6 +20,12 @@ What is planted (see ``generate_pop`` for the details and the reasons):
 
 Everything is vectorised NumPy/Arrow and drawn from one ``numpy.random.default_rng(seed)``,
 so the same settings give byte-identical files.
+
+Modules, in the order the steps run: ``world`` (providers and networks), ``plan`` (group
+sizes and index blocks), ``organic`` (the base every non-campaign account starts from),
+``lookalikes``, ``campaigns``, ``population`` (the steps in order and the finishing pass),
+``tables`` (identifiers, text, truth) and ``writing`` (encodings). ``state``, ``records``,
+``activity``, ``identities``, ``text`` and ``vocabulary`` are what the steps share.
 """
 
 from __future__ import annotations
@@ -31,13 +37,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from linkgraph.generate_pop import build_population
-from linkgraph.generate_write import FORMATS, write_export
+from linkgraph.generator.population import build_population
+from linkgraph.generator.tables import EXPORT_TABLES
+from linkgraph.generator.writing import FORMATS, TRUTH_FILE, write_export
 
 log = logging.getLogger(__name__)
 
-TABLES = ("accounts", "payment_methods", "ip_events", "ip_intel", "usage")
-TRUTH_FILE = "truth.csv"
+TABLES = EXPORT_TABLES
 PERIOD_DAYS = 180
 
 
@@ -108,3 +114,6 @@ def generate(
         campaign_accounts=pop.n_campaign_accounts,
         seconds=seconds,
     )
+
+
+__all__ = ["FORMATS", "PERIOD_DAYS", "TABLES", "TRUTH_FILE", "GenerateReport", "GenerateSettings", "generate"]

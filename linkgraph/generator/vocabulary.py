@@ -1,28 +1,15 @@
-"""The synthetic internet the demo data lives in: vocabularies, networks and their intelligence.
+"""The generator's own vocabularies: names, domains, user agents, card BINs, provider names.
 
-Every provider (ISP, carrier, university, residential-proxy service, VPN, cloud, corporate
-office, Tor) owns IPv4 blocks handed out by a buddy allocator over public /8s, plus, for most,
-an IPv6 /32. The same objects produce the ``ip_intel`` rows and sample addresses, so an address
-drawn for a provider is always inside a network listed for it (except the few providers
-deliberately left out of the intelligence feed, which only the logs' ``proxy_provider`` names).
-
-Names are fictional on purpose: demo data should not accuse real companies.
-
-IP codes: an IPv4 address is its uint32 value; an IPv6 address is
-``1 << 62 | prefix48 << 13 | host`` (host < 8192), small enough to sort and deduplicate as
-int64 and turned into canonical text by ``generate_text.ipv6_text``.
+Written for the demo data and owned by it: nothing here is shared with the detector, so a
+detector tuned on generated data cannot be tuned on the generator's word lists. Names of
+providers, companies and universities are fictional on purpose: demo data should not accuse
+real companies.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
-V6_FLAG = np.int64(1 << 62)
-V6_HOST_BITS = 13
-
-# --------------------------------------------------------------------------- vocabularies
 COUNTRIES = (
     "US", "IN", "GB", "DE", "BR", "FR", "CA", "JP", "KR", "ES", "IT", "NL", "AU", "MX", "PL",
     "SE", "TR", "ID", "VN", "NG", "PH", "UA", "AR", "ZA", "SG", "CH", "IL", "EG", "PK", "CO",
@@ -132,9 +119,9 @@ AUTOMATION_UAS = (
 CUSTOM_TOOL_WORDS = ("harvest", "relay", "batch", "pump", "mirror", "scribe", "bulk", "sync", "turbo", "loop", "drain", "echo")  # fmt: skip
 
 CATEGORIES = ("reasoning", "coding", "tool_use", "agentic", "vision", "alignment", "chat", "other")
-CAT = {c: i for i, c in enumerate(CATEGORIES)}
+CATEGORY_INDEX = {c: i for i, c in enumerate(CATEGORIES)}
 METHOD_TYPES = ("card", "prepaid_card", "paypal", "crypto", "wire")
-MT = {m: i for i, m in enumerate(METHOD_TYPES)}
+METHOD_TYPE_INDEX = {m: i for i, m in enumerate(METHOD_TYPES)}
 CARD_BINS = (
     411111, 414720, 426684, 438857, 453201, 476173, 491653, 455673, 402400, 448590,
     510510, 520082, 531260, 542418, 554619, 222300, 230510, 371449, 378282, 601100,
@@ -175,215 +162,3 @@ UNIVERSITY_NAMES = (
 )
 ISP_PREFIX = ("Bluewave", "Meridian", "Keystone", "Horizon", "Summit", "Crestline", "Riverbend", "Lumen Valley", "Northline", "Beacon")  # fmt: skip
 ISP_SUFFIX = ("Broadband", "Fiber", "Cable", "Telecom", "Internet")
-
-# Reserved or special-purpose first octets never used for generated addresses.
-_RESERVED_V4_8 = {0, 10, 100, 127, 169, 172, 192, 198, 203}
-
-
-# --------------------------------------------------------------------------- networks
-@dataclass
-class Network:
-    """One provider and the address space it owns."""
-
-    provider: str
-    kind: str
-    asn: int
-    country: str = ""
-    v4: list[tuple[int, int]] = field(default_factory=list)  # (base, prefix length)
-    v6_32: int | None = None  # the first two IPv6 groups
-    in_intel: bool = True
-
-    def sample_v4(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """``n`` random host addresses (never .0 or .255) in this provider's IPv4 blocks."""
-        if n == 0:
-            return np.zeros(0, np.int64)
-        sizes = np.array([1 << (32 - p) for _, p in self.v4], dtype=float)
-        blk = rng.choice(len(self.v4), size=n, p=sizes / sizes.sum())
-        bases = np.array([b for b, _ in self.v4], dtype=np.int64)[blk]
-        span = np.array([1 << (32 - p) for _, p in self.v4], dtype=np.int64)[blk]
-        off = (rng.integers(0, 1 << 32, size=n, dtype=np.int64) % span) & ~np.int64(255)
-        small = span < 256
-        r = rng.integers(0, 1 << 30, size=n)
-        host_small = np.where(span >= 4, 1 + r % np.maximum(span - 2, 1), 0)
-        host = np.where(small, host_small, 1 + r % 254)
-        return bases + np.where(small, 0, off) + host
-
-    def sample_v6_prefixes(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """``n`` random /48 prefixes (third group 0x1000-0xffff) inside the provider's /32."""
-        assert self.v6_32 is not None
-        g3 = rng.integers(0x1000, 0x10000, size=n, dtype=np.int64)
-        return (np.int64(self.v6_32) << 16) | g3
-
-
-def v6_codes(prefix48: np.ndarray, host: np.ndarray) -> np.ndarray:
-    """IP codes for IPv6 addresses in the given /48s (``host`` < 8192 picks the address)."""
-    return V6_FLAG | (np.asarray(prefix48, np.int64) << V6_HOST_BITS) | (np.asarray(host, np.int64) & 0x1FFF)
-
-
-class _Allocator:
-    """A buddy allocator over the public IPv4 /8s, with randomised halves so blocks scatter."""
-
-    def __init__(self, rng: np.random.Generator) -> None:
-        self.rng = rng
-        firsts = [o for o in range(1, 224) if o not in _RESERVED_V4_8]
-        order = rng.permutation(len(firsts))
-        self.free: dict[int, list[int]] = {8: [firsts[i] << 24 for i in order]}
-
-    def alloc(self, prefix: int) -> int:
-        pool = self.free.setdefault(prefix, [])
-        if pool:
-            return pool.pop()
-        if prefix <= 8:
-            raise RuntimeError("IPv4 space exhausted; generate fewer accounts")
-        parent = self.alloc(prefix - 1)
-        half = 1 << (32 - prefix)
-        keep, spare = (parent, parent + half) if self.rng.random() < 0.5 else (parent + half, parent)
-        pool.append(spare)
-        return keep
-
-
-@dataclass
-class World:
-    """All providers, grouped by role, plus the allocator state they came from."""
-
-    isps: list[Network]
-    carriers: list[Network]
-    universities: list[tuple[Network, str]]  # with the email domain
-    proxies: list[Network]
-    vpns: list[Network]
-    clouds: list[Network]
-    tor: Network
-    corporate: list[Network] = field(default_factory=list)
-    alloc: _Allocator | None = None
-    used_asns: set[int] = field(default_factory=set)
-
-    def all_networks(self) -> list[Network]:
-        return (
-            self.isps
-            + self.carriers
-            + [u for u, _ in self.universities]
-            + self.proxies
-            + self.vpns
-            + self.clouds
-            + [self.tor]
-            + self.corporate
-        )
-
-    def provider_names(self) -> list[str]:
-        return [n.provider for n in self.all_networks()]
-
-    def new_asn(self, rng: np.random.Generator) -> int:
-        while True:
-            asn = int(rng.integers(1000, 400_000))
-            if asn not in self.used_asns:
-                self.used_asns.add(asn)
-                return asn
-
-    def add_corporate(self, rng: np.random.Generator, name: str, country: str) -> Network:
-        """A /28 office network for a verified organisation."""
-        assert self.alloc is not None
-        net = Network(name, "corporate", self.new_asn(rng), country, [(self.alloc.alloc(28), 28)])
-        self.corporate.append(net)
-        return net
-
-
-def build_world(rng: np.random.Generator, accounts: int) -> World:
-    """Allocate every provider's networks, sized so home IPs rarely share a /24 by chance."""
-    alloc = _Allocator(rng)
-    used: set[int] = set()
-    w = World([], [], [], [], [], [], Network("Tor exit", "tor", 0), alloc=alloc, used_asns=used)
-    v6_seen: set[int] = set()
-
-    def v6() -> int:
-        while True:
-            g1 = int(rng.choice([0x2001, 0x2400, 0x2600, 0x2A00, 0x2A01, 0x2A02, 0x2C0F, 0x2800]))
-            g2 = int(rng.integers(0x1000, 0x10000))
-            code = (g1 << 16) | g2
-            if code not in v6_seen:
-                v6_seen.add(code)
-                return code
-
-    # ISPs: ~3 /24s per account overall, in /12 blocks.
-    n_isp = 40
-    isp_country = np.concatenate(
-        [np.arange(len(COUNTRIES)), rng.choice(len(COUNTRIES), n_isp - len(COUNTRIES), p=COUNTRY_WEIGHTS)]
-    )
-    blocks_total = max(n_isp, int(np.ceil(3 * accounts / 4096)))
-    share = COUNTRY_WEIGHTS[isp_country] / np.bincount(isp_country, minlength=len(COUNTRIES))[isp_country]
-    n_blocks = np.maximum(1, np.round(share / share.sum() * blocks_total)).astype(int)
-    for i in range(n_isp):
-        name = f"{ISP_PREFIX[i % len(ISP_PREFIX)]} {ISP_SUFFIX[(i // len(ISP_PREFIX)) % len(ISP_SUFFIX)]}"
-        if i >= len(ISP_PREFIX) * len(ISP_SUFFIX):
-            name += f" {i}"
-        c = COUNTRIES[isp_country[i]]
-        w.isps.append(
-            Network(
-                f"{name} ({c})",
-                "isp",
-                w.new_asn(rng),
-                c,
-                [(alloc.alloc(12), 12) for _ in range(n_blocks[i])],
-                v6(),
-            )
-        )
-    for name in CARRIER_NAMES:
-        w.carriers.append(
-            Network(
-                name,
-                "mobile_carrier",
-                w.new_asn(rng),
-                "",
-                [(alloc.alloc(14), 14) for _ in range(int(rng.integers(2, 5)))],
-                v6(),
-            )
-        )
-    for name, _dom in UNIVERSITY_NAMES:
-        w.universities.append(
-            (Network(name, "education", w.new_asn(rng), "", [(alloc.alloc(16), 16)], v6()), _dom)
-        )
-    for name in PROXY_NAMES:
-        net = Network(
-            name,
-            "residential_proxy",
-            w.new_asn(rng),
-            "",
-            [(alloc.alloc(16), 16) for _ in range(int(rng.integers(3, 7)))],
-            v6(),
-        )
-        net.in_intel = name not in PROXY_NOT_IN_INTEL
-        # Some exits sit inside ISP space: the intel lists the /20, longest prefix wins.
-        if rng.random() < 0.4:
-            isp = w.isps[int(rng.integers(len(w.isps)))]
-            base, plen = isp.v4[int(rng.integers(len(isp.v4)))]
-            net.v4.append((base + int(rng.integers(0, 1 << (20 - plen))) * (1 << 12), 20))
-        w.proxies.append(net)
-    for name in VPN_NAMES:
-        w.vpns.append(
-            Network(
-                name,
-                "vpn",
-                w.new_asn(rng),
-                "",
-                [(alloc.alloc(20), 20) for _ in range(int(rng.integers(2, 5)))],
-            )
-        )
-    for name in CLOUD_NAMES:
-        w.clouds.append(
-            Network(
-                name,
-                "datacenter",
-                w.new_asn(rng),
-                "",
-                [(alloc.alloc(14), 14) for _ in range(int(rng.integers(2, 6)))],
-                v6(),
-            )
-        )
-    tor_block = alloc.alloc(24)
-    w.tor = Network(
-        "Tor exit",
-        "tor",
-        w.new_asn(rng),
-        "",
-        [(tor_block + int(h), 32) for h in sorted(rng.choice(np.arange(1, 255), 40, replace=False))],
-    )
-    return w
