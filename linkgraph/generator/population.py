@@ -109,7 +109,8 @@ def _all_emails(state: GenerationState) -> pa.Array:
     regular = name_emails(state.rng, m, domains, last=last)
     planted = [_concat(state.emails.campaign), _concat(state.emails.enterprise)]
     email = pa.concat_arrays([*planted, regular.cast(pa.string())])
-    assert len(email) == state.n
+    if len(email) != state.n:
+        raise RuntimeError(f"{len(email)} email addresses for {state.n} accounts")
     return email
 
 

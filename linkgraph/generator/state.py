@@ -150,7 +150,8 @@ class GenerationState:
         return self.world.all_networks().index(network)
 
     def traits(self) -> OrganicTraits:
-        assert self.organic is not None, "the organic step runs first"
+        if self.organic is None:
+            raise RuntimeError("the organic step must run before the steps that read its traits")
         return self.organic
 
     # ----------------------------------------------------------------- time

@@ -68,7 +68,8 @@ class Network:
 
     def sample_v6_prefixes(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """``n`` random /48 prefixes (third group 0x1000-0xffff) inside the provider's /32."""
-        assert self.v6_32 is not None
+        if self.v6_32 is None:
+            raise ValueError(f"{self.provider} has no IPv6 block")
         third_group = rng.integers(0x1000, 0x10000, size=n, dtype=np.int64)
         return (np.int64(self.v6_32) << 16) | third_group
 
@@ -157,7 +158,8 @@ class World:
 
     def add_corporate(self, rng: np.random.Generator, name: str, country: str) -> Network:
         """A /28 office network for a verified organisation."""
-        assert self.alloc is not None
+        if self.alloc is None:
+            raise RuntimeError("the world was built without an address allocator")
         net = Network(name, "corporate", self.new_asn(rng), country, [(self.alloc.alloc(28), 28)])
         self.corporate.append(net)
         return net
