@@ -17,7 +17,19 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from linkgraph import views
+from linkgraph.casework.accounts import (
+    LinkPath,
+    account_detail,
+    account_neighbourhood,
+    linking_path,
+    search_accounts,
+)
+from linkgraph.casework.campaigns import load_campaigns
+from linkgraph.casework.downloads import export_bytes
+from linkgraph.casework.evidence import cluster_members, daily_traffic, shared_infrastructure
+from linkgraph.casework.graph import ClusterEdges, cluster_edges
+from linkgraph.casework.status import StoreStatus, store_status
+from linkgraph.decisions import decisions_table
 from linkgraph.store import default_location, open_store
 from linkgraph.store.base import Store
 
@@ -42,13 +54,13 @@ def version() -> str:
 
 # --------------------------------------------------------------------------- cached reads
 @st.cache_data(show_spinner=False, max_entries=8)
-def _status(location: str, version: str) -> views.StoreStatus:
-    return views.store_status(_store(location))
+def _status(location: str, version: str) -> StoreStatus:
+    return store_status(_store(location))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _campaigns(location: str, version: str) -> pd.DataFrame:
-    return views.load_campaigns(_store(location))
+    return load_campaigns(_store(location))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -58,44 +70,44 @@ def _identifiers(location: str, version: str) -> pa.Table:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _infrastructure(location: str, version: str, cluster_id: str) -> pd.DataFrame:
-    return views.shared_infrastructure(_identifiers(location, version), cluster_id)
+    return shared_infrastructure(_identifiers(location, version), cluster_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _members(location: str, version: str, cluster_id: str, limit: int) -> pd.DataFrame:
-    return views.cluster_members(_store(location), cluster_id, limit)
+    return cluster_members(_store(location), cluster_id, limit)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _traffic(location: str, version: str, cluster_id: str, member_ids: tuple[str, ...]) -> pd.DataFrame:
-    return views.daily_traffic(_store(location), cluster_id, member_ids)
+    return daily_traffic(_store(location), cluster_id, member_ids)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _edges(
     location: str, version: str, cluster_id: str, member_ids: tuple[str, ...], max_accounts: int
-) -> views.ClusterEdges:
-    return views.cluster_edges(_store(location), cluster_id, member_ids, max_accounts)
+) -> ClusterEdges:
+    return cluster_edges(_store(location), cluster_id, member_ids, max_accounts)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _search(location: str, version: str, term: str) -> pd.DataFrame:
-    return views.search(_store(location), term)
+    return search_accounts(_store(location), term)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _account(location: str, version: str, account_id: str) -> dict | None:
-    return views.account_detail(_store(location), account_id)
+    return account_detail(_store(location), account_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _neighbourhood(location: str, version: str, account_id: str, depth: int) -> pd.DataFrame:
-    return views.neighbourhood(_store(location), account_id, depth)
+    return account_neighbourhood(_store(location), account_id, depth)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _path(location: str, version: str, a: str, b: str) -> views.LinkPath | None:
-    return views.linking_path(_store(location), a, b)
+def _path(location: str, version: str, a: str, b: str) -> LinkPath | None:
+    return linking_path(_store(location), a, b)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -107,16 +119,16 @@ def _near(location: str, version: str, cluster_id: str, since: str) -> pd.DataFr
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _decisions(location: str, version: str, cluster_id: str | None) -> pd.DataFrame:
-    return views.decisions_table(_store(location).decisions(cluster_id))
+    return decisions_table(_store(location).decisions(cluster_id))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _export(location: str, version: str, fmt: str, cluster_ids: tuple[str, ...]) -> bytes:
-    return views.export_bytes(_store(location), fmt, cluster_ids)
+    return export_bytes(_store(location), fmt, cluster_ids)
 
 
 # --------------------------------------------------------------------------- page API
-def status() -> views.StoreStatus:
+def status() -> StoreStatus:
     return _status(location(), version())
 
 
@@ -136,7 +148,7 @@ def traffic(cluster_id: str, member_ids: Sequence[str]) -> pd.DataFrame:
     return _traffic(location(), version(), cluster_id, tuple(member_ids))
 
 
-def edges(cluster_id: str, member_ids: Sequence[str], max_accounts: int) -> views.ClusterEdges:
+def edges(cluster_id: str, member_ids: Sequence[str], max_accounts: int) -> ClusterEdges:
     return _edges(location(), version(), cluster_id, tuple(member_ids), max_accounts)
 
 
@@ -152,7 +164,7 @@ def neighbourhood(account_id: str, depth: int) -> pd.DataFrame:
     return _neighbourhood(location(), version(), account_id.strip(), depth)
 
 
-def path(a: str, b: str) -> views.LinkPath | None:
+def path(a: str, b: str) -> LinkPath | None:
     return _path(location(), version(), a.strip(), b.strip())
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from linkgraph.app import data
 
-from linkgraph import views
+from linkgraph.decisions import record_decision
 
 
 def save_decision(cluster_id: str, decision: str, analyst: str, note: str, *, rerun: bool = False) -> bool:
@@ -14,7 +14,7 @@ def save_decision(cluster_id: str, decision: str, analyst: str, note: str, *, re
     Shows the store's refusal (e.g. no analyst name) inline instead of failing the page.
     """
     try:
-        views.record_decision(data.store(), cluster_id, decision, analyst, note)
+        record_decision(data.store(), cluster_id, decision, analyst, note)
     except ValueError as e:
         st.error(str(e))
         return False

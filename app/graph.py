@@ -1,8 +1,8 @@
-"""Draw a ``views.GraphElements`` with st-link-analysis (cytoscape.js shipped in the wheel: no CDN).
+"""Draw a ``GraphElements`` with st-link-analysis (cytoscape.js shipped in the wheel: no CDN).
 
-Nodes are coloured by label (``views.NODE_COLOURS``) and sized by degree (the ``size`` data
+Nodes are coloured by label (``NODE_COLOURS``) and sized by degree (the ``size`` data
 field, through a custom cytoscape style rule). Every string in the elements was HTML-escaped by
-``views`` because the component's info panel renders values with ``innerHTML``.
+``linkgraph.casework.graph`` because the component's info panel renders values with ``innerHTML``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 import streamlit as st
 from st_link_analysis import EdgeStyle, NodeStyle, st_link_analysis
 
-from linkgraph import views
+from linkgraph.casework.graph import NODE_COLOURS, GraphElements
 
 ICONS = {
     "Account": "person",
@@ -36,13 +36,12 @@ class _RawStyle:
         return {"selector": self.selector, "style": self.style}
 
 
-def show(g: views.GraphElements, key: str, height: int = 560) -> None:
+def show(g: GraphElements, key: str, height: int = 560) -> None:
     if g.empty:
         st.info("Nothing to draw: no shared identifiers among these accounts.")
         return
     node_styles: list[Any] = [
-        NodeStyle(label, views.NODE_COLOURS.get(label, "#444444"), "name", ICONS.get(label))
-        for label in g.labels
+        NodeStyle(label, NODE_COLOURS.get(label, "#444444"), "name", ICONS.get(label)) for label in g.labels
     ]
     node_styles.append(_RawStyle("node", {"width": "data(size)", "height": "data(size)"}))
     node_styles.append(_RawStyle("node[focus = 'yes']", {"border-width": 3, "border-color": "#000000"}))

@@ -3,7 +3,7 @@
 Run with ``linkgraph app [--db PATH]`` (or ``streamlit run app/streamlit_app.py``). It sets up
 the state every page shares, shows a login gate when the deployment asks for one, and hands
 over to the page the analyst picked. The pages live in ``app/app_pages/``; what they compute
-lives in ``linkgraph.views`` (tested without Streamlit); store access is cached in ``app/data.py``.
+lives in ``linkgraph.casework`` (plain modules by concern, tested without Streamlit); store access is cached in ``app/data.py``.
 
 Login: with Streamlit's ``[auth]`` (OIDC) configured in secrets, ``st.login`` is required;
 otherwise, when ``LINKGRAPH_APP_PASSWORD`` is set, a password form (constant-time comparison).

@@ -1,7 +1,7 @@
-"""Time the investigator app's data functions (``linkgraph.views``) page by page on a big store.
+"""Time the investigator app's data functions (``linkgraph.casework``) page by page on a big store.
 
 The budget: no page takes more than 2 s on a 1M-account store. A page's time here is the sum of
-the uncached ``views`` calls it makes on its first view after a load/detect (the app caches
+the uncached ``linkgraph.casework`` calls it makes on its first view after a load/detect (the app caches
 them per store version, so later reruns are near-free). Streamlit's own rendering is not
 included (~0.1-0.3 s per page in the browser).
 
@@ -26,7 +26,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from linkgraph import views
+from linkgraph.casework.accounts import account_detail, account_neighbourhood, linking_path, search_accounts
+from linkgraph.casework.campaigns import CampaignFilter, filter_campaigns, load_campaigns
+from linkgraph.casework.downloads import export_bytes, exportable
+from linkgraph.casework.evidence import (
+    cluster_members,
+    cluster_row,
+    daily_traffic,
+    score_breakdown,
+    shared_infrastructure,
+    signup_timeline,
+)
+from linkgraph.casework.graph import cluster_edges, graph_elements, neighbourhood_graph
+from linkgraph.casework.status import store_status
+from linkgraph.decisions import decisions_table
 from linkgraph.store import open_store
 from linkgraph.store.base import Store
 
@@ -72,14 +85,14 @@ class Page:
 def bench(store: Store, cluster: str | None) -> list[Page]:
     pages = []
     p = Page("campaigns")
-    status = p.time("status", lambda: views.store_status(store))
-    campaigns = p.time("load_campaigns", lambda: views.load_campaigns(store))
-    shown = p.time("filter", lambda: views.filter_campaigns(campaigns, views.CampaignFilter(min_score=0.5)))
-    leiden = views.filter_campaigns(campaigns, views.CampaignFilter())
+    status = p.time("status", lambda: store_status(store))
+    campaigns = p.time("load_campaigns", lambda: load_campaigns(store))
+    shown = p.time("filter", lambda: filter_campaigns(campaigns, CampaignFilter(min_score=0.5)))
+    leiden = filter_campaigns(campaigns, CampaignFilter())
     cid = cluster or str(leiden.iloc[0]["cluster_id"])
-    members0 = views.cluster_members(store, cid, 50)
+    members0 = cluster_members(store, cid, 50)
     email = str(members0["email"].iloc[0])
-    p.time("search(email)", lambda: views.search(store, email))
+    p.time("search(email)", lambda: search_accounts(store, email))
     pages.append(p)
     print(
         f"store: {status.backend}, {status.accounts:,} accounts, {len(campaigns):,} clusters, "
@@ -89,17 +102,17 @@ def bench(store: Store, cluster: str | None) -> list[Page]:
     biggest = str(leiden.sort_values("size", ascending=False).iloc[0]["cluster_id"])
     for label, c in ((f"campaign {cid} (top)", cid), (f"campaign {biggest} (largest)", biggest)):
         p = Page(label)
-        row = views.cluster_row(campaigns, c)
-        members = p.time("members", lambda c=c: views.cluster_members(store, c))
+        row = cluster_row(campaigns, c)
+        members = p.time("members", lambda c=c: cluster_members(store, c))
         ids = list(members["account_id"])
         ident = p.time("identifiers", lambda: store.read_result("identifiers"))
-        infra = p.time("infra", lambda ident=ident, c=c: views.shared_infrastructure(ident, c))
-        p.time("timeline", lambda members=members: views.signup_timeline(members))
-        p.time("traffic", lambda c=c, ids=ids: views.daily_traffic(store, c, ids))
-        edges = p.time("graph edges(40)", lambda c=c, ids=ids: views.cluster_edges(store, c, ids, 40))
+        infra = p.time("infra", lambda ident=ident, c=c: shared_infrastructure(ident, c))
+        p.time("timeline", lambda members=members: signup_timeline(members))
+        p.time("traffic", lambda c=c, ids=ids: daily_traffic(store, c, ids))
+        edges = p.time("graph edges(40)", lambda c=c, ids=ids: cluster_edges(store, c, ids, 40))
         shared = list(infra[["id_type", "identifier"]].itertuples(index=False, name=None))
-        p.time("graph elements", lambda edges=edges, shared=shared: views.graph_elements(edges.pairs, shared))
-        p.time("breakdown", lambda row=row: views.score_breakdown(row))
+        p.time("graph elements", lambda edges=edges, shared=shared: graph_elements(edges.pairs, shared))
+        p.time("breakdown", lambda row=row: score_breakdown(row))
         p.time("decisions", lambda c=c: store.decisions(c))
         last = row["last_signup"] if row is not None else None
         pages.append(p)
@@ -118,34 +131,34 @@ def bench(store: Store, cluster: str | None) -> list[Page]:
 
     a, b = str(members0["account_id"].iloc[0]), str(members0["account_id"].iloc[-1])
     p = Page("account")
-    props = p.time("account", lambda: views.account_detail(store, a))
-    nbh1 = p.time("neighbourhood d1", lambda: views.neighbourhood(store, a, 1))
-    p.time("graph", lambda: views.neighbourhood_graph(nbh1, a))
+    props = p.time("account", lambda: account_detail(store, a))
+    nbh1 = p.time("neighbourhood d1", lambda: account_neighbourhood(store, a, 1))
+    p.time("graph", lambda: neighbourhood_graph(nbh1, a))
     assert props is not None
     pages.append(p)
     p = Page("  on demand: depth 2")
-    nbh2 = p.time("neighbourhood d2", lambda: views.neighbourhood(store, a, 2))
-    p.time("graph", lambda: views.neighbourhood_graph(nbh2, a))
+    nbh2 = p.time("neighbourhood d2", lambda: account_neighbourhood(store, a, 2))
+    p.time("graph", lambda: neighbourhood_graph(nbh2, a))
     pages.append(p)
     p = Page("  on demand: path a-b")
-    p.time("shortest_path", lambda: views.linking_path(store, a, b))
+    p.time("shortest_path", lambda: linking_path(store, a, b))
     pages.append(p)
 
     p = Page("decisions")
-    p.time("status", lambda: views.store_status(store))
-    p.time("campaigns", lambda: views.load_campaigns(store))
-    p.time("audit trail", lambda: views.decisions_table(store.decisions()))
+    p.time("status", lambda: store_status(store))
+    p.time("campaigns", lambda: load_campaigns(store))
+    p.time("audit trail", lambda: decisions_table(store.decisions()))
     pages.append(p)
 
     p = Page("load & export (page)")
-    p.time("status", lambda: views.store_status(store))
-    p.time("exportable", lambda: views.exportable(store, list(leiden["cluster_id"][:10])))
+    p.time("status", lambda: store_status(store))
+    p.time("exportable", lambda: exportable(store, list(leiden["cluster_id"][:10])))
     pages.append(p)
 
     p = Page("  on click: export 10 top")
     top10 = list(leiden["cluster_id"][:10])
-    p.time("csv", lambda: views.export_bytes(store, "csv", top10))
-    p.time("json", lambda: views.export_bytes(store, "json", top10))
+    p.time("csv", lambda: export_bytes(store, "csv", top10))
+    p.time("json", lambda: export_bytes(store, "json", top10))
     pages.append(p)
     return pages
 
@@ -162,7 +175,7 @@ def main() -> None:
     location = args.db or _build(args.accounts, args.seed, Path(tempfile.mkdtemp(prefix="bench-app-")))
     store = open_store(location, read_only=True)
     pages = bench(store, args.cluster)
-    print(f"budget {BUDGET:.1f}s per page (first view; uncached views calls)")
+    print(f"budget {BUDGET:.1f}s per page (first view; uncached casework calls)")
     for p in pages:
         print(p.line())
     if args.json:

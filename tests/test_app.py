@@ -14,7 +14,15 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from linkgraph import views
+from linkgraph.casework.campaigns import (
+    CampaignFilter,
+    filter_campaigns,
+    load_campaigns,
+    provider_options,
+    split_list,
+)
+from linkgraph.casework.downloads import export_bytes
+from linkgraph.casework.evidence import cluster_members
 from linkgraph.store import open_store
 from tests.test_app_support import copy_store, export_dir
 
@@ -63,9 +71,9 @@ def _campaign_table(at: AppTest) -> pd.DataFrame:
 
 def _top(db: Path) -> tuple[str, pd.DataFrame]:
     with open_store(str(db), read_only=True) as s:
-        campaigns = views.filter_campaigns(views.load_campaigns(s), views.CampaignFilter())
+        campaigns = filter_campaigns(load_campaigns(s), CampaignFilter())
         cid = campaigns.iloc[0]["cluster_id"]
-        return cid, views.cluster_members(s, cid)
+        return cid, cluster_members(s, cid)
 
 
 def test_every_page_runs_on_a_detected_store(db):
@@ -96,11 +104,11 @@ def test_filters_change_the_table(db):
     high = _campaign_table(at)
     assert 0 < len(high) < len(all_rows) and (high["score"] >= 0.9).all()
     with open_store(str(db), read_only=True) as s:
-        provider = views.provider_options(views.load_campaigns(s))[0]
+        provider = provider_options(load_campaigns(s))[0]
     at.multiselect(key="campaigns_providers").set_value([provider]).run()
     by_provider = _campaign_table(at)
     assert len(by_provider) <= len(high)
-    assert by_provider["proxy_providers"].map(lambda v: provider in views.split_list(v)).all()
+    assert by_provider["proxy_providers"].map(lambda v: provider in split_list(v)).all()
     at.multiselect(key="campaigns_providers").set_value([]).run()
     at.number_input(key="campaigns_min_size").set_value(30).run()
     assert (_campaign_table(at)["size"] >= 30).all()
@@ -141,7 +149,7 @@ def test_open_campaign_record_decision_persists_and_changes_export(db):
     # (a second store object on the same file in this process must be closed before the app
     # writes: DuckDB shares one database instance per path within a process)
     with open_store(str(db), read_only=True) as s:
-        before = pd.read_csv(io.BytesIO(views.export_bytes(s, "csv", [cid, other])))
+        before = pd.read_csv(io.BytesIO(export_bytes(s, "csv", [cid, other])))
     assert cid in set(before["cluster_id"])
 
     at.radio(key="campaign_status").set_value("dismissed")
@@ -153,7 +161,7 @@ def test_open_campaign_record_decision_persists_and_changes_export(db):
 
     with open_store(str(db), read_only=True) as reopened:
         ds = reopened.decisions(cid)
-        after = pd.read_csv(io.BytesIO(views.export_bytes(reopened, "csv", [cid, other])))
+        after = pd.read_csv(io.BytesIO(export_bytes(reopened, "csv", [cid, other])))
     assert [(d.status, d.analyst, d.note) for d in ds] == [
         ("dismissed", "ana", "benign university lab <b>x</b>")
     ]

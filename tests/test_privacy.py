@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from linkgraph.loaders.validate import FORMAT
 
-from linkgraph import views
+from linkgraph.casework.uploads import load_upload, problems_table
 from linkgraph.errors import CardNumberError
 from linkgraph.pipeline import detect, load
 from linkgraph.settings import DetectSettings
@@ -135,16 +135,16 @@ def test_card_number_refused_through_a_mapping(store: DuckDBStore, tmp_path: Pat
 
 
 def test_card_number_refused_through_the_app_upload(store: DuckDBStore, tmp_path: Path) -> None:
-    """The app's upload page loads through ``views.load_upload`` -> the same loader."""
+    """The app's upload page loads through ``load_upload`` -> the same loader."""
     files = [
         ("accounts.csv", ACCOUNTS.encode()),
         ("payment_methods.csv", f"account_id,payment_fingerprint\na1,{CARD}\n".encode()),
     ]
     before = store.path.read_bytes()
     with pytest.raises(CardNumberError) as info:
-        views.load_upload(store, files, tmp_path / "upload")
+        load_upload(store, files, tmp_path / "upload")
     assert store.path.read_bytes() == before
-    shown = views.problems_table(info.value).to_csv()
+    shown = problems_table(info.value).to_csv()
     assert "payment_fingerprint" in shown
     assert_no_card(shown)
 

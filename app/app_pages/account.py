@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 from linkgraph.app import data, graph
 
-from linkgraph import views
+from linkgraph.casework.graph import neighbourhood_graph, path_graph
+from linkgraph.casework.text import fmt_ts
 from linkgraph.errors import QueryError
 
 st.title("Account")
@@ -45,7 +46,7 @@ left, right = st.columns([1, 2])
 with left:
     st.subheader("Properties")
     shown = {
-        k: views.fmt_ts(v) if isinstance(v, pd.Timestamp) else ("—" if v is None else str(v))
+        k: fmt_ts(v) if isinstance(v, pd.Timestamp) else ("—" if v is None else str(v))
         for k, v in props.items()
     }
     st.dataframe(
@@ -78,7 +79,7 @@ with right:
         st.caption("This account has no identifiers.")
     else:
         graph.show(
-            views.neighbourhood_graph(nbh, account_id), key=f"account_graph_{account_id}_{depth}", height=420
+            neighbourhood_graph(nbh, account_id), key=f"account_graph_{account_id}_{depth}", height=420
         )
         st.dataframe(nbh, hide_index=True, width="stretch", height=240, key="account_nbh")
 
@@ -102,6 +103,4 @@ if find and other.strip():
             st.success(f"Linked in {hops} step(s) through {len(found.identifiers)} identifier(s).")
             st.code(found.text, language=None, wrap_lines=True)
             st.dataframe(found.identifiers, hide_index=True, width="stretch", key="account_path_ids")
-            graph.show(
-                views.path_graph(found.path), key=f"account_path_graph_{account_id}_{other}", height=300
-            )
+            graph.show(path_graph(found.path), key=f"account_path_graph_{account_id}_{other}", height=300)

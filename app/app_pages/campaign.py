@@ -7,7 +7,17 @@ import streamlit as st
 from linkgraph.app import data, graph
 from linkgraph.app.decide import save_decision
 
-from linkgraph import schema, views
+from linkgraph import schema
+from linkgraph.casework.campaigns import OPEN
+from linkgraph.casework.evidence import (
+    cluster_row,
+    infrastructure_summary,
+    raw_features,
+    score_breakdown,
+    signup_timeline,
+)
+from linkgraph.casework.graph import graph_elements
+from linkgraph.casework.text import fmt_ts, md
 
 st.title("Campaign detail")
 status = data.status()
@@ -39,7 +49,7 @@ cluster_id = st.selectbox(
 )
 st.session_state["cluster_id"] = cluster_id
 st.query_params["cluster"] = cluster_id
-row = views.cluster_row(campaigns, cluster_id)
+row = cluster_row(campaigns, cluster_id)
 if row is None:  # the filter above only offers ids of this table
     st.stop()
 
@@ -49,14 +59,14 @@ m[1].metric("Accounts", f"{int(row['size']):,}")
 m[2].metric("Payment methods", f"{int(row['payment_methods'] or 0):,}")
 m[3].metric("Requests", f"{int(row['requests'] or 0):,}")
 m[4].metric("Status", str(row["status"]))
-st.markdown("**Evidence:** " + views.md(row["evidence"]))
+st.markdown("**Evidence:** " + md(row["evidence"]))
 st.caption(
-    f"Sign-ups {views.fmt_ts(row['first_signup'])} → {views.fmt_ts(row['last_signup'])} · "
+    f"Sign-ups {fmt_ts(row['first_signup'])} → {fmt_ts(row['last_signup'])} · "
     f"providers: {row['proxy_providers'] or '—'} · categories: {row['top_categories'] or '—'}"
 )
 
 # ---------------------------------------------------------------- decision
-with st.expander(f"Decision — currently **{row['status']}**", expanded=row["status"] == views.OPEN):
+with st.expander(f"Decision — currently **{row['status']}**", expanded=row["status"] == OPEN):
     with st.form("campaign_decision", clear_on_submit=True):
         c1, c2 = st.columns(2)
         decision = c1.radio(
@@ -81,14 +91,14 @@ with st.expander(f"Decision — currently **{row['status']}**", expanded=row["st
 left, right = st.columns(2)
 with left:
     st.subheader("Why it scored")
-    breakdown = views.score_breakdown(row)
+    breakdown = score_breakdown(row)
     if breakdown.empty:
         st.caption("This run stored no per-feature breakdown.")
     else:
         st.bar_chart(breakdown, x="feature", y="contribution", horizontal=True, height=260)
         st.dataframe(breakdown, hide_index=True, width="stretch", key="campaign_breakdown")
     with st.expander("All measured features"):
-        st.dataframe(views.raw_features(row), hide_index=True, width="stretch", key="campaign_features")
+        st.dataframe(raw_features(row), hide_index=True, width="stretch", key="campaign_features")
 
 with right:
     st.subheader("Shared infrastructure")
@@ -97,7 +107,7 @@ with right:
         st.caption("No shared identifiers recorded for this campaign.")
     else:
         st.dataframe(
-            views.infrastructure_summary(infra),
+            infrastructure_summary(infra),
             hide_index=True,
             width="stretch",
             key="campaign_infra_summary",
@@ -117,7 +127,7 @@ member_ids = list(members["account_id"])
 t1, t2 = st.columns(2)
 with t1:
     st.subheader("Sign-ups per day")
-    timeline = views.signup_timeline(members)
+    timeline = signup_timeline(members)
     if timeline.empty:
         st.caption("No sign-up times.")
     else:
@@ -145,7 +155,7 @@ edges = data.edges(cluster_id, member_ids, limit)
 shared = (
     list(infra[["id_type", "identifier"]].itertuples(index=False, name=None)) if not infra.empty else None
 )
-g = views.graph_elements(edges.pairs, shared, max_accounts=limit)
+g = graph_elements(edges.pairs, shared, max_accounts=limit)
 if edges.sampled < edges.members:
     st.caption(f"Sampled {edges.sampled} of {edges.members:,} accounts.")
 if g.dropped_accounts or g.dropped_identifiers:

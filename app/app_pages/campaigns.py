@@ -5,7 +5,17 @@ from __future__ import annotations
 import streamlit as st
 from linkgraph.app import data
 
-from linkgraph import views
+from linkgraph.casework.campaigns import (
+    OPEN,
+    STATUSES,
+    CampaignFilter,
+    display_campaigns,
+    filter_campaigns,
+    provider_options,
+    signup_bounds,
+    view_options,
+)
+from linkgraph.casework.text import fmt_ts
 
 st.title("Campaigns")
 status = data.status()
@@ -19,7 +29,7 @@ if campaigns.empty:
     st.stop()
 run = status.latest_run
 if run is not None:
-    st.caption(f"Detection run {run.run_id} of {views.fmt_ts(run.created_at)} · engine {run.engine}")
+    st.caption(f"Detection run {run.run_id} of {fmt_ts(run.created_at)} · engine {run.engine}")
 
 # ---------------------------------------------------------------- search
 term = st.text_input(
@@ -43,15 +53,15 @@ if hits is not None:
             st.switch_page("app_pages/account.py")
 
 # ---------------------------------------------------------------- filters
-views_available = views.view_options(campaigns)
-bounds = views.signup_bounds(campaigns)
+views_available = view_options(campaigns)
+bounds = signup_bounds(campaigns)
 with st.container(border=True):
     c1, c2, c3, c4 = st.columns(4)
     min_score = c1.slider("Minimum score", 0.0, 1.0, 0.0, 0.05, key="campaigns_min_score")
     max_seen = int(campaigns["size"].max())
     min_size = c2.number_input("Minimum size", 1, max(max_seen, 1), 1, key="campaigns_min_size")
-    providers = c3.multiselect("Proxy provider", views.provider_options(campaigns), key="campaigns_providers")
-    statuses = c4.multiselect("Analyst status", list(views.STATUSES), key="campaigns_statuses")
+    providers = c3.multiselect("Proxy provider", provider_options(campaigns), key="campaigns_providers")
+    statuses = c4.multiselect("Analyst status", list(STATUSES), key="campaigns_statuses")
     c5, c6, _ = st.columns([2, 1, 1])
     dates = (
         c5.date_input("Sign-ups between", value=bounds if bounds else (), key="campaigns_dates")
@@ -66,7 +76,7 @@ with st.container(border=True):
     )
 
 date_range = tuple(dates) if isinstance(dates, (tuple, list)) else (dates,)
-flt = views.CampaignFilter(
+flt = CampaignFilter(
     min_score=float(min_score),
     min_size=int(min_size),
     providers=tuple(providers),
@@ -76,20 +86,20 @@ flt = views.CampaignFilter(
     cluster_ids=cluster_ids,
     view=view,
 )
-shown = views.filter_campaigns(campaigns, flt)
+shown = filter_campaigns(campaigns, flt)
 st.session_state["selection"] = list(shown["cluster_id"])
 
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Campaigns shown", f"{len(shown):,}", help=f"of {len(campaigns):,} in the run")
 m2.metric("Accounts in them", f"{int(shown['size'].sum()):,}")
 m3.metric("Confirmed", int((shown["status"] == "confirmed").sum()))
-m4.metric("Open (undecided)", int((shown["status"] == views.OPEN).sum()))
+m4.metric("Open (undecided)", int((shown["status"] == OPEN).sum()))
 
 if shown.empty:
     st.info("No campaign passes these filters.")
     st.stop()
 
-table = views.display_campaigns(shown)
+table = display_campaigns(shown)
 event = st.dataframe(
     table,
     hide_index=True,

@@ -9,7 +9,9 @@ from pathlib import Path
 import streamlit as st
 from linkgraph.app import data
 
-from linkgraph import pipeline, views
+from linkgraph import pipeline
+from linkgraph.casework.downloads import EXPORT_FORMATS, export_bytes, exportable
+from linkgraph.casework.uploads import load_upload, problems_table
 from linkgraph.errors import ExportError, LinkGraphError
 
 st.title("Load & export")
@@ -38,12 +40,12 @@ if st.button("Load", type="primary", disabled=not uploads, key="load_button"):
         tempfile.TemporaryDirectory(prefix="linkgraph-upload-") as tmp,
     ):
         try:
-            report = views.load_upload(data.store(), files, Path(tmp))
+            report = load_upload(data.store(), files, Path(tmp))
         except ExportError as e:
             st.error(
                 f"The export was not loaded: {len(e.problems)} problem(s). Nothing in the store changed."
             )
-            st.dataframe(views.problems_table(e), hide_index=True, width="stretch", key="load_problems")
+            st.dataframe(problems_table(e), hide_index=True, width="stretch", key="load_problems")
         except LinkGraphError as e:
             st.error(f"The export was not loaded: {e}")
         else:
@@ -94,24 +96,24 @@ chosen = st.multiselect(
     key="export_clusters",
 )
 store = data.store()
-exportable = views.exportable(store, chosen)
-left_out = len(set(chosen)) - len(exportable)
+to_export = exportable(store, chosen)
+left_out = len(set(chosen)) - len(to_export)
 if left_out:
     st.caption(f"{left_out} dismissed campaign(s) in the selection are left out of the enforcement export.")
-if not exportable:
+if not to_export:
     st.info("Nothing to export: choose at least one campaign that was not dismissed.")
     st.stop()
-cols = st.columns(len(views.EXPORT_FORMATS))
-for col, (fmt, (filename, mime)) in zip(cols, views.EXPORT_FORMATS.items(), strict=True):
+cols = st.columns(len(EXPORT_FORMATS))
+for col, (fmt, (filename, mime)) in zip(cols, EXPORT_FORMATS.items(), strict=True):
     # Deferred: the export is built when the button is clicked, not on every rerun (STIX is slow).
     col.download_button(
         f"Download {fmt.upper()}",
-        partial(views.export_bytes, store, fmt, tuple(exportable)),
+        partial(export_bytes, store, fmt, tuple(to_export)),
         file_name=filename,
         mime=mime,
         key=f"export_{fmt}",
         width="stretch",
         on_click="ignore",
     )
-size = int(campaigns[campaigns["cluster_id"].isin(exportable)]["size"].sum())
-st.caption(f"{len(exportable)} campaign(s), {size:,} accounts in the export.")
+size = int(campaigns[campaigns["cluster_id"].isin(to_export)]["size"].sum())
+st.caption(f"{len(to_export)} campaign(s), {size:,} accounts in the export.")
