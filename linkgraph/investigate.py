@@ -1,7 +1,9 @@
 """The investigator queries every backend answers, by name.
 
-Each backend implements the same names with the same parameters and result columns: the
-DuckDB store in SQL (+ igraph for paths), the Neo4j store with ``queries/investigate/<name>.cypher``.
+Each backend answers the same names with the same parameters and result columns, with the
+statement files ``queries/investigate/<name>.sql`` (DuckDB) and ``<name>.cypher`` (Neo4j); the
+shortest path is the shared search of ``linkgraph.link_paths`` on every backend (Neo4j's own
+``shortestPath`` where the server is Neo4j).
 ``linkgraph query NAME --param k=v`` and the app call them through ``Store.query``, so results
 can be compared across backends. Every query is bounded by ``limit``.
 """
@@ -9,7 +11,8 @@ can be compared across backends. Every query is bounded by ``limit``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 from linkgraph.errors import QueryError
 
@@ -29,6 +32,8 @@ class QuerySpec:
     doc: str
     params: tuple[Param, ...]
     columns: tuple[str, ...]
+    # "statement": one statement file per backend; "link_path": the shared path search
+    answer: Literal["statement", "link_path"] = "statement"
 
 
 LIMIT = Param("limit", int, False, 1000, "maximum rows returned")
@@ -90,6 +95,7 @@ QUERIES: dict[str, QuerySpec] = {
             "The shortest chain of shared identifiers that links account a to account b.",
             (Param("a", str), Param("b", str), Param("max_hops", int, False, 8)),
             ("step", "label", "node", "rel"),
+            answer="link_path",
         ),
         QuerySpec(
             "clusters_by_provider",
@@ -137,6 +143,12 @@ def bind(name: str, params: dict[str, Any]) -> dict[str, Any]:
             raise QueryError(
                 f"parameter {p.name!r} of {name!r} must be {p.type.__name__}, got {value!r}"
             ) from None
+    if "term" in out:
+        out["term"] = out["term"].strip()
+        if not out["term"]:
+            raise QueryError(f"{name} needs a non-empty term")
+    if "since" in out:
+        out["since"] = parse_since(out["since"])
     if "limit" in out and not (1 <= out["limit"] <= 100_000):
         raise QueryError("limit must be between 1 and 100000")
     if "depth" in out and out["depth"] not in (1, 2):
@@ -144,6 +156,19 @@ def bind(name: str, params: dict[str, Any]) -> dict[str, Any]:
     if "max_hops" in out and not (1 <= out["max_hops"] <= 12):
         raise QueryError("max_hops must be between 1 and 12")
     return out
+
+
+def parse_since(since: str) -> datetime:
+    """A ``since`` parameter (a date or timestamp; UTC unless it says otherwise) as a datetime."""
+    import pandas as pd
+
+    try:
+        ts = pd.Timestamp(since)
+    except ValueError:
+        raise QueryError(f"since must be a date or timestamp, got {since!r}") from None
+    if ts.tzinfo is None:
+        ts = ts.tz_localize("UTC")
+    return ts.to_pydatetime()  # type: ignore[no-any-return]
 
 
 _INT_COLUMNS = frozenset(
@@ -162,7 +187,7 @@ _INT_COLUMNS = frozenset(
     }
 )
 _FLOAT_COLUMNS = frozenset({"score", "cluster_score"})
-_TIME_COLUMNS = frozenset({"created_at", "added_at"})
+TIME_COLUMNS = frozenset({"created_at", "added_at"})  # UTC timestamps in query results
 
 
 def conform(name: str, df: Any) -> Any:
@@ -179,7 +204,7 @@ def conform(name: str, df: Any) -> Any:
             df[col] = pd.to_numeric(df[col]).round().astype("Int64")
         elif col in _FLOAT_COLUMNS:
             df[col] = pd.to_numeric(df[col]).astype("float64")
-        elif col in _TIME_COLUMNS:
+        elif col in TIME_COLUMNS:
             df[col] = pd.to_datetime(df[col], utc=True)
         elif col == "day":
             df[col] = pd.to_datetime(df[col]).dt.date

@@ -61,7 +61,9 @@ def checksums(db: Path) -> dict[str, tuple[int, int]]:
             ).fetchall()
         ]
         return {
-            n: tuple(con.execute(f'SELECT count(*), coalesce(sum(hash(t)), 0) FROM "{n}" t').fetchone())  # type: ignore[misc]  # noqa: S608
+            n: tuple(
+                con.table(n).set_alias("t").aggregate("count(*), coalesce(sum(hash(t)), 0)").fetchall()[0]
+            )
             for n in sorted(names)
         }
     finally:

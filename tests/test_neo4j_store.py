@@ -287,10 +287,10 @@ def test_expired_lock_is_taken_over(bolt_target) -> None:  # noqa: F811
     a = Neo4jStore(bolt_target.uri, driver=bolt_target.driver, database=bolt_target.database, lock_ttl=0.2)
     b = Neo4jStore(bolt_target.uri, driver=bolt_target.driver, database=bolt_target.database)
     a.clear()
-    a._acquire(0)  # a writer that died without releasing
+    a._acquire_lock(0)  # a writer that died without releasing
     with pytest.raises(StoreBusyError):
-        b._acquire(0)
-    b._acquire(2.0)  # waits for the lease to lapse
+        b._acquire_lock(0)
+    b._acquire_lock(2.0)  # waits for the lease to lapse
     b._write("lock_release", {"owner": b._lock_owner})
 
 

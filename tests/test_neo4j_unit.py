@@ -10,7 +10,8 @@ import pytest
 
 from linkgraph import schema
 from linkgraph.errors import ConfigError
-from linkgraph.store.neo4j import Neo4jStore, split_rows, to_arrow, to_params
+from linkgraph.store.base import split_rows
+from linkgraph.store.neo4j import Neo4jStore, to_arrow, to_params
 
 
 def test_batches_of_5000() -> None:

@@ -204,7 +204,8 @@ def _all_strings(db: Path) -> set[str]:
         ).fetchall()
         out: set[str] = set()
         for table, column in cols:
-            out |= {r[0] for r in con.execute(f'SELECT DISTINCT "{column}" FROM "{table}"').fetchall()}  # noqa: S608
+            values = con.table(table).select(duckdb.ColumnExpression(column)).distinct()
+            out |= {r[0] for r in values.fetchall()}
         return out - {None}  # type: ignore[arg-type]
     finally:
         con.close()

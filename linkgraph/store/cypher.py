@@ -1,12 +1,5 @@
-"""The registry of Cypher statements: every statement the Neo4j backend runs is a file in ``queries/``.
-
-Each file, ``queries/<category>/<name>.cypher``, holds one statement and starts with a header
-of ``//`` comment lines::
-
-    // name: search
-    // description: what the statement answers
-    // params: $term: string, $limit: int
-    // backends: portable          (or: neo4j-only)
+"""The Cypher statements: every statement the Neo4j backend runs is a file ``queries/<category>/<name>.cypher``
+with a ``//`` header, read by the shared registry ``linkgraph.store.statements``.
 
 Keeping the statements as data (not strings in Python) lets a test lint every one of them
 with Neo4j's own front end, check that each ``$param`` is declared and each label exists in
@@ -22,152 +15,34 @@ parameters.
 
 from __future__ import annotations
 
-import functools
 import re
 import sys
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from linkgraph import schema
-from linkgraph.errors import QueryError
+from linkgraph.store import statements
+from linkgraph.store.statements import Statement
 
-BACKENDS = ("portable", "neo4j-only")
-PARAM_TYPES = ("string", "int", "float", "bool", "map", "list<map>", "list<string>", "list<int>")
-HEADER_KEYS = ("name", "description", "params", "backends")
+BACKENDS = statements.BACKENDS["cypher"]
+PARAM_TYPES = statements.PARAM_TYPES
 GENERATED_MARK = "// generated from linkgraph/schema.py by `python -m linkgraph.store.cypher`; do not edit"
 
-_PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_DECL_RE = re.compile(r"^\$([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(\S+)")
-# Labels: `(n:Label`, `(:Label`, `:A:B` chains; relationship types: `[r:TYPE`, `[:A|B`.
-_NODE_LABEL_RE = re.compile(r"\(\s*[A-Za-z_]\w*\s*((?::\s*\w+\s*)+)|\(\s*((?::\s*\w+\s*)+)")
-_WHERE_LABEL_RE = re.compile(r"(?<!\[)\b[a-z_]\w*((?::[A-Z]\w*)+)\b")
-_REL_TYPE_RE = re.compile(r"\[\s*\w*\s*:\s*(\w+(?:\s*\|\s*\w+)*)")
-_STRING_RE = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+CypherQuery = Statement
+parse = statements.parse
 
 
-@dataclass(frozen=True)
-class CypherQuery:
-    """One statement file: its header and its body."""
-
-    name: str
-    category: str
-    description: str
-    params: dict[str, str]  # declared $param -> type
-    backends: str
-    text: str  # the whole file, header included (Cypher ignores // comments)
-    path: str  # "<category>/<name>.cypher", relative to queries/
-
-    @property
-    def portable(self) -> bool:
-        return self.backends == "portable"
-
-    @property
-    def body(self) -> str:
-        """The statement without its comment lines."""
-        return "\n".join(
-            line for line in self.text.splitlines() if not line.lstrip().startswith("//")
-        ).strip()
-
-    def used_params(self) -> set[str]:
-        return set(_PARAM_RE.findall(_STRING_RE.sub("''", self.body)))
-
-    def used_labels(self) -> set[str]:
-        body = _STRING_RE.sub("''", self.body)
-        out: set[str] = set()
-        for m in _NODE_LABEL_RE.finditer(body):
-            chain = m.group(1) or m.group(2) or ""
-            out.update(x.strip() for x in chain.split(":") if x.strip())
-        for m in _WHERE_LABEL_RE.finditer(body):
-            out.update(x for x in m.group(1).split(":") if x)
-        return out
-
-    def used_rel_types(self) -> set[str]:
-        body = _STRING_RE.sub("''", self.body)
-        out: set[str] = set()
-        for m in _REL_TYPE_RE.finditer(body):
-            out.update(x.strip() for x in m.group(1).split("|") if x.strip())
-        return out
+def load_all() -> dict[str, Statement]:
+    """Every Cypher statement shipped in the ``queries`` package, by name (names are unique)."""
+    return statements.load_all("cypher")
 
 
-def parse(text: str, path: str) -> CypherQuery:
-    """Parse a statement file; raise ValueError naming the file when its header is malformed."""
-    header: dict[str, str] = {}
-    for line in text.splitlines():
-        s = line.strip()
-        if not s:
-            continue
-        if not s.startswith("//"):
-            break
-        m = re.match(r"//\s*(\w+):\s*(.*)$", s)
-        if m and m.group(1) in HEADER_KEYS:
-            header[m.group(1)] = m.group(2).strip()
-    missing = [k for k in HEADER_KEYS if k not in header]
-    if missing:
-        raise ValueError(f"{path}: header lacks '// {missing[0]}:'")
-    category, _, fname = path.rpartition("/")
-    if fname != f"{header['name']}.cypher":
-        raise ValueError(f"{path}: '// name: {header['name']}' does not match the file name")
-    if header["backends"] not in BACKENDS:
-        raise ValueError(f"{path}: backends must be one of {BACKENDS}, not {header['backends']!r}")
-    if not header["description"]:
-        raise ValueError(f"{path}: empty description")
-    params: dict[str, str] = {}
-    decl = header["params"]
-    if decl not in ("", "none"):
-        for part in _split_params(decl):
-            m = _DECL_RE.match(part.strip())
-            if not m:
-                raise ValueError(
-                    f"{path}: cannot read parameter declaration {part.strip()!r} (want '$name: type')"
-                )
-            if m.group(2) not in PARAM_TYPES:
-                raise ValueError(f"{path}: parameter ${m.group(1)} has unknown type {m.group(2)!r}")
-            params[m.group(1)] = m.group(2)
-    return CypherQuery(
-        name=header["name"],
-        category=category,
-        description=header["description"],
-        params=params,
-        backends=header["backends"],
-        text=text,
-        path=path,
-    )
+def get(name: str) -> Statement:
+    """The Cypher statement called ``name``; QueryError for any other name."""
+    return statements.get(name, "cypher")
 
 
-def _split_params(decl: str) -> list[str]:
-    """Split '$a: string (note, with comma), $b: int' at the commas that start a new $param."""
-    return [p for p in re.split(r",\s*(?=\$)", decl) if p.strip()]
-
-
-@functools.cache
-def load_all() -> dict[str, CypherQuery]:
-    """Every statement file shipped in the ``queries`` package, by name (names are unique)."""
-    root = resources.files("linkgraph.queries")
-    out: dict[str, CypherQuery] = {}
-    for cat in sorted(root.iterdir(), key=lambda p: p.name):
-        if not cat.is_dir() or cat.name.startswith(("_", ".")):
-            continue
-        for f in sorted(cat.iterdir(), key=lambda p: p.name):
-            if not f.name.endswith(".cypher"):
-                continue
-            q = parse(f.read_text(encoding="utf-8"), f"{cat.name}/{f.name}")
-            if q.name in out:
-                raise ValueError(f"duplicate statement name {q.name!r}: {out[q.name].path} and {q.path}")
-            out[q.name] = q
-    return out
-
-
-def get(name: str) -> CypherQuery:
-    """The statement called ``name``; QueryError for any other name (names never become paths)."""
-    q = load_all().get(name)
-    if q is None:
-        raise QueryError(f"no Cypher statement named {name!r}")
-    return q
-
-
-def in_category(category: str) -> list[CypherQuery]:
-    return [q for q in load_all().values() if q.category == category]
+def in_category(category: str) -> list[Statement]:
+    return statements.in_category(category, "cypher")
 
 
 # =========================================================================== generation
@@ -423,16 +298,7 @@ def render_generated() -> dict[str, str]:
 
 def write_generated(root: Path | None = None) -> list[Path]:
     """Write the generated files under ``root`` (default: the source tree's ``queries/``)."""
-    base = root or Path(str(resources.files("linkgraph.queries")))
-    written = []
-    for rel, text in render_generated().items():
-        path = base / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
-    load_all.cache_clear()
-    return written
+    return statements.write_files(render_generated(), root)
 
 
 if __name__ == "__main__":  # pragma: no cover - developer command

@@ -30,7 +30,6 @@ indexes, a breadth-first path search driven from Python).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -48,19 +47,23 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from linkgraph import schema
-from linkgraph.errors import ConfigError, QueryError, StoreBusyError, StoreError, StoreNotFoundError
-from linkgraph.investigate import QUERIES, bind, canonical_ip, conform
-from linkgraph.link_paths import PATH_MAX_SHARE, bfs_path
-from linkgraph.model import (
-    RESULT_TABLES,
-    Decision,
-    DetectionResult,
-    LoadBatch,
-    LoadRecord,
-    RunRecord,
+from linkgraph.errors import ConfigError, StoreBusyError, StoreError, StoreNotFoundError
+from linkgraph.investigate import TIME_COLUMNS
+from linkgraph.link_paths import PATH_MAX_SHARE
+from linkgraph.model import DetectionResult, LoadBatch, LoadRecord
+from linkgraph.store import statements
+from linkgraph.store.base import (
+    EPOCH,
+    Progress,
+    Rows,
+    Store,
+    iter_batches,
+    load_record,
+    load_row,
+    run_row,
+    split_rows,
 )
-from linkgraph.store import cypher
-from linkgraph.store.base import Backend, Progress
+from linkgraph.store.statements import Statement
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +72,7 @@ DEFAULT_BATCH_SIZE = 5_000
 # about 4 KiB, so on peers other than Neo4j each statement's parameters are kept under this
 # many bytes (estimated as JSON, which is larger than Bolt's PackStream encoding).
 PEER_MAX_PARAM_BYTES = 3_000
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TS = pa.timestamp("us", tz="UTC")
-_TIME_COLUMNS = ("created_at", "added_at")  # investigator result columns holding timestamps
-_NEEDS_RUN_ID = ("search", "account", "clusters_by_provider", "accounts_by_payment")
 
 
 def _now_us() -> int:
@@ -82,7 +82,7 @@ def _now_us() -> int:
 def _to_us(dt: datetime) -> int:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    delta = dt - _EPOCH
+    delta = dt - EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
@@ -131,15 +131,18 @@ def to_arrow(columns: dict[str, list[Any]], target: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=target)
 
 
-def _columns_of(rows: list[dict[str, Any]], names: list[str]) -> dict[str, list[Any]]:
+def _columns_of(rows: Rows, names: list[str]) -> dict[str, list[Any]]:
     return {n: [r.get(n) for r in rows] for n in names}
 
 
-class Neo4jStore:
-    """``Store`` on a Neo4j 5 server (or another Bolt peer speaking the portable subset)."""
+class Neo4jStore(Store):
+    """``Store`` on a Neo4j 5 server (or another Bolt peer speaking the portable subset).
 
-    backend: Backend = "neo4j"
-    staging_dir = None  # loads stage in the system temp dir
+    It also offers the ``GraphAnalytics`` capability (communities computed by Neo4j GDS).
+    """
+
+    backend = "neo4j"
+    language = "cypher"
 
     def __init__(
         self,
@@ -156,13 +159,13 @@ class Neo4jStore:
         """Connect to ``uri``; pass ``driver`` to share one long-lived driver (it is then not closed)."""
         import neo4j
 
+        super().__init__(lock_wait=lock_wait)
         if batch_size < 1:
             raise ConfigError("batch_size must be at least 1")
         self.location = _redact(uri)
         self.database = database or None
         self.batch_size = batch_size
         self.lock_ttl = lock_ttl
-        self.lock_wait = lock_wait
         self._max_param_bytes = max_param_bytes
         self.transactions = 0  # write transactions run by this object (for tests and progress)
         self._owns_driver = driver is None
@@ -176,7 +179,6 @@ class Neo4jStore:
         self._is_neo4j: bool | None = None
         self._schema_ready = False
         self._lock_owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self._lock_depth = 0
         self._lock_renewed = 0.0
 
     @classmethod
@@ -203,22 +205,13 @@ class Neo4jStore:
     def _session(self) -> Any:
         return self._driver.session(database=self.database)
 
-    def _check_params(self, q: cypher.CypherQuery, params: dict[str, Any]) -> dict[str, Any]:
-        missing = set(q.params) - set(params)
-        if missing:
-            raise StoreError(f"statement needs parameter ${sorted(missing)[0]}", query=q.name)
-        return {k: params[k] for k in q.params}
-
-    def _run(
-        self, name: str, params: dict[str, Any] | None = None, *, write: bool = False
-    ) -> list[dict[str, Any]]:
-        """Run a named statement in a managed transaction; rows as dicts."""
+    def _run(self, q: Statement, bound: dict[str, Any], *, write: bool = False) -> Rows:
+        """Run a statement with bound parameters in a managed transaction; rows as dicts."""
         import neo4j
 
-        q = cypher.get(name)
-        bound = self._check_params(q, params or {})
+        name = q.name
 
-        def work(tx: Any) -> list[dict[str, Any]]:
+        def work(tx: Any) -> Rows:
             result = tx.run(q.body, bound)
             keys = result.keys()
             return [dict(zip(keys, rec.values(), strict=True)) for rec in result]
@@ -242,15 +235,16 @@ class Neo4jStore:
         except neo4j.exceptions.DriverError as e:
             raise StoreError(f"Neo4j driver error: {e}", query=name) from e
 
-    def _write(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        return self._run(name, params, write=True)
+    def _write(self, name: str, params: dict[str, Any] | None = None) -> Rows:
+        stmt = self.statement(name)
+        return self._run(stmt, self.bound(stmt, params or {}), write=True)
 
     @property
     def is_neo4j(self) -> bool:
         """True when the server is Neo4j (``dbms.components()`` answers); False for other Bolt peers."""
         if self._is_neo4j is None:
             try:
-                rows = self._run("server_components")
+                rows = self.rows("server_components")
                 self._is_neo4j = any(str(r.get("name", "")).lower().startswith("neo4j") for r in rows)
             except StoreNotFoundError:
                 raise
@@ -273,7 +267,7 @@ class Neo4jStore:
         if self._schema_ready:
             return
         neo4j_server = self.is_neo4j
-        for q in cypher.in_category("schema"):
+        for q in statements.in_category("schema", "cypher"):
             if q.portable == neo4j_server:
                 continue
             try:
@@ -289,34 +283,17 @@ class Neo4jStore:
         if self._owns_driver:
             self._driver.close()
 
-    def __enter__(self) -> Neo4jStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     # ------------------------------------------------------------------ write lock
-    @contextlib.contextmanager
-    def write_lock(self, wait: float | None = None) -> Iterator[None]:
-        """Hold the store's single-writer lease (re-entrant within this object).
-
-        The lease lives on a ``(:WriteLock)`` node with an expiry; long writes renew it, and a
-        writer that dies stops renewing, so its lease lapses after ``lock_ttl`` seconds.
-        """
-        if self._lock_depth == 0:
-            self._acquire(self.lock_wait if wait is None else wait)
-        self._lock_depth += 1
+    def _release_lock(self) -> None:
         try:
-            yield
-        finally:
-            self._lock_depth -= 1
-            if self._lock_depth == 0:
-                try:
-                    self._write("lock_release", {"owner": self._lock_owner})
-                except StoreError as e:  # the lease expires on its own
-                    log.warning("could not release the Neo4j write lock: %s", e)
+            self._write("lock_release", {"owner": self._lock_owner})
+        except StoreError as e:  # the lease expires on its own
+            log.warning("could not release the Neo4j write lock: %s", e)
 
-    def _acquire(self, wait: float) -> None:
+    def _acquire_lock(self, wait: float) -> None:
+        """Take the single-writer lease on the ``(:WriteLock)`` node. It has an expiry: long
+        writes renew it, and a writer that dies stops renewing, so its lease lapses after
+        ``lock_ttl`` seconds."""
         deadline = time.monotonic() + wait
         while True:
             now = _now_us()
@@ -338,84 +315,46 @@ class Neo4jStore:
             time.sleep(min(1.0, max(0.05, deadline - time.monotonic())))
 
     def _renew_lock(self) -> None:
-        if self._lock_depth and time.monotonic() - self._lock_renewed > min(30.0, self.lock_ttl / 4):
-            self._acquire(0.0)
+        if self.holds_lock and time.monotonic() - self._lock_renewed > min(30.0, self.lock_ttl / 4):
+            self._acquire_lock(0.0)
 
-    # ------------------------------------------------------------------ loads
-    def find_load(self, fingerprint: str) -> LoadRecord | None:
-        rows = self._run("load_runs", {"fingerprint": fingerprint})
-        return _load_record(rows[0]) if rows else None
+    # ------------------------------------------------------------------ read hooks
+    def _rows(self, stmt: Statement, params: dict[str, Any]) -> Rows:
+        return self._run(stmt, params)
 
-    def load_runs(self) -> list[LoadRecord]:
-        return [_load_record(r) for r in self._run("load_runs", {"fingerprint": None})]
+    def _frame(self, stmt: Statement, params: dict[str, Any], columns: list[str]) -> pd.DataFrame:
+        df = pd.DataFrame(self._run(stmt, params), columns=columns)
+        for col in TIME_COLUMNS & set(df.columns):
+            df[col] = pd.to_datetime(df[col].astype("Int64"), unit="us", utc=True)
+        if "day" in df.columns:  # dates are stored as epoch days
+            df["day"] = pd.to_datetime(df["day"].astype("Int64"), unit="D").dt.date
+        return df
 
-    def apply_load(self, batch: LoadBatch, progress: Progress | None = None) -> LoadRecord:
-        """Merge the staged tables in ``batch_size``-row transactions, reading Parquet in batches."""
-        tables = [t for t in schema.LOAD_TABLES if batch.path(t).exists()]
-        sizes = {t: pq.ParquetFile(batch.path(t)).metadata.num_rows for t in tables}
-        total = sum(sizes.values())
-        with self.write_lock():
-            self.ensure_schema()
-            started = datetime.now(UTC)
-            files_json = json.dumps([f.__dict__ for f in batch.files])
-            load_id = self._write(
-                "create_load_run",
-                {
-                    "fingerprint": batch.fingerprint,
-                    "source": batch.source,
-                    "started_at": _to_us(started),
-                    "files": files_json,
-                },
-            )[0]["load_id"]
-            done = 0
-            for table in tables:
-                if not sizes[table]:
-                    continue
-                for rb in batch.iter_batches(table, self.batch_size):
-                    for rows in split_rows(to_params(rb), self.batch_size, self.max_param_bytes):
-                        self._write(f"load_{table}", {"rows": rows})
-                        done += len(rows)
-                        self._renew_lock()
-                        if progress:
-                            progress(done, total, f"merging {table}")
-            finished = datetime.now(UTC)
-            counts = dict(batch.counts) if batch.counts else sizes
-            self._write(
-                "finish_load_run",
-                {"load_id": load_id, "finished_at": _to_us(finished), "counts": json.dumps(counts)},
-            )
-        if progress:
-            progress(total, total, "done")
-        return LoadRecord(
-            load_id=load_id,
-            fingerprint=batch.fingerprint,
-            source=batch.source,
-            started_at=started,
-            finished_at=finished,
-            files=list(batch.files),
-            counts=counts,
+    def _write_statement(self, stmt: Statement, params: dict[str, Any]) -> None:
+        self._run(stmt, params, write=True)
+
+    def _to_param(self, type_: str, value: Any) -> Any:
+        """Timestamps travel as epoch microseconds (not every Bolt peer takes temporal values)."""
+        return _to_us(value) if type_ == "timestamp" and value is not None else value
+
+    def _time(self, value: Any) -> datetime | None:
+        return _from_us(value)
+
+    def _native_link_path(self, a: str, b: str, max_hops: int) -> pd.DataFrame | None:
+        """Neo4j's own ``shortestPath`` (other Bolt peers use the shared breadth-first search)."""
+        if not self.is_neo4j:
+            return None
+        found = self.rows(
+            "shortest_path", {"a": a, "b": b, "max_hops": max_hops, "max_share": PATH_MAX_SHARE}
         )
+        return pd.DataFrame(found, columns=["step", "label", "node", "rel"])
 
-    # ------------------------------------------------------------------ reads
-    def counts(self) -> dict[str, int]:
-        # Every schema name, zero included (some peers return no row for a label never used).
-        names = [n.label for n in schema.NODES] + [r.type for r in schema.RELATIONSHIPS]
-        names += [d.table for d in schema.DATA_TABLES]
-        got = {r["name"]: int(r["n"]) for r in self._run("counts")}
-        return {name: got.get(name, 0) for name in names}
-
-    def read_table(self, table: str, columns: list[str] | None = None) -> pa.Table:
+    def _read_table(self, table: str, columns: list[str]) -> pa.Table:
         """A whole load table, read in key-ordered pages of ``batch_size`` (keyset paging)."""
-        if table not in schema.LOAD_TABLES:
-            raise StoreError(f"unknown table {table!r}; known: {', '.join(schema.LOAD_TABLES)}")
         target = schema.table_schema(table)
-        cols = columns or target.names
-        bad = [c for c in cols if c not in target.names]
-        if bad:
-            raise StoreError(f"table {table!r} has no column {bad[0]!r}")
         pages = [to_arrow(_columns_of(rows, target.names), target) for rows in self._pages(table)]
         result = pa.concat_tables(pages) if pages else target.empty_table()
-        return result.select(cols)
+        return result.select(columns)
 
     def _pages(self, table: str) -> Iterator[list[dict[str, Any]]]:
         name, n = f"read_{table}", self.batch_size
@@ -423,7 +362,7 @@ class Neo4jStore:
             key = schema.NODE_BY_TABLE[table].key
             after = ""
             while True:
-                rows = self._run(name, {"after": after, "n": n})
+                rows = self.rows(name, {"after": after, "n": n})
                 if rows:
                     yield rows
                 if len(rows) < n:
@@ -433,7 +372,7 @@ class Neo4jStore:
             rel = schema.REL_BY_TABLE[table]
             after = ""
             while True:
-                rows = self._run(name, {"after": after, "n": n})
+                rows = self.rows(name, {"after": after, "n": n})
                 if not rows:
                     return
                 starts = {r[rel.start_col] for r in rows}
@@ -450,48 +389,55 @@ class Neo4jStore:
                 f"after_{k}": ("" if types[k] == "string" else -(2**62)) for k in keys
             }
             while True:
-                rows = self._run(name, {**after_key, "n": n})
+                rows = self.rows(name, {**after_key, "n": n})
                 if rows:
                     yield rows
                 if len(rows) < n:
                     return
                 after_key = {f"after_{k}": rows[-1][k] for k in keys}
 
-    # ------------------------------------------------------------------ detection results
-    def save_run(self, result: DetectionResult) -> RunRecord:
-        """Write a run's clusters, members, identifiers and links; visible once marked complete."""
-        tables: dict[str, pa.Table] = {}
-        for logical, cols in RESULT_TABLES.items():
-            arrow: pa.Table = getattr(result, logical)
-            missing = [c for c in cols if c not in arrow.column_names]
-            if missing:
-                raise StoreError(f"detection result table {logical!r} lacks column {missing[0]!r}")
-            tables[logical] = arrow.select(list(cols)).cast(pa.schema(list(cols.items())))
-        created = datetime.now(UTC)
-        with self.write_lock(wait=max(self.lock_wait, 0.0)):
-            self.ensure_schema()
-            run_id = self._write(
-                "create_run",
-                {
-                    "created_at": _to_us(created),
-                    "params": json.dumps(result.params, default=str),
-                    "stats": json.dumps(result.stats, default=str),
-                    "engine": result.engine,
-                },
-            )[0]["run_id"]
-            for logical, statement in (("clusters", "save_clusters"), ("members", "save_members")):
-                for chunk in _slices(tables[logical], self.batch_size):
-                    for rows in split_rows(to_params(chunk), self.batch_size, self.max_param_bytes):
-                        self._write(statement, {"run_id": run_id, "rows": rows})
-                        self._renew_lock()
-            for name, logical in (("save_identifiers", "identifiers"), ("save_links", "links")):
-                for rows in self._chunked_per_cluster(tables[logical]):
-                    self._write(name, {"run_id": run_id, "rows": rows})
+    # ------------------------------------------------------------------ write hooks
+    def _merge_batch(self, batch: LoadBatch, tables: list[str], progress: Progress | None) -> LoadRecord:
+        """Merge the staged tables in ``batch_size``-row transactions, reading Parquet in batches."""
+        sizes = {t: pq.ParquetFile(batch.path(t)).metadata.num_rows for t in tables}
+        total = sum(sizes.values())
+        self.ensure_schema()
+        started = datetime.now(UTC)
+        record = load_record(batch, 0, started, started, {})
+        load_id = self._write("create_load_run", load_row(record))[0]["load_id"]
+        done = 0
+        for table in tables:
+            if not sizes[table]:
+                continue
+            for rb in batch.iter_batches(table, self.batch_size):
+                for rows in split_rows(to_params(rb), self.batch_size, self.max_param_bytes):
+                    self._write(f"load_{table}", {"rows": rows})
+                    done += len(rows)
                     self._renew_lock()
-            self._write("finish_run", {"run_id": run_id})
-        return RunRecord(
-            run_id=run_id, created_at=created, params=result.params, stats=result.stats, engine=result.engine
-        )
+                    if progress:
+                        progress(done, total, f"merging {table}")
+        counts = dict(batch.counts) if batch.counts else sizes
+        record = load_record(batch, load_id, started, datetime.now(UTC), counts)
+        self._write("finish_load_run", load_row(record))
+        if progress:
+            progress(total, total, "done")
+        return record
+
+    def _save_results(self, result: DetectionResult, tables: dict[str, pa.Table], created: datetime) -> int:
+        """Write a run's clusters, members, identifiers and links; visible once marked complete."""
+        self.ensure_schema()
+        run_id: int = self._write("create_run", run_row(result, created))[0]["run_id"]
+        for logical, statement in (("clusters", "save_clusters"), ("members", "save_members")):
+            for chunk in iter_batches(tables[logical], self.batch_size):
+                for rows in split_rows(to_params(chunk), self.batch_size, self.max_param_bytes):
+                    self._write(statement, {"run_id": run_id, "rows": rows})
+                    self._renew_lock()
+        for name, logical in (("save_identifiers", "identifiers"), ("save_links", "links")):
+            for rows in self._chunked_per_cluster(tables[logical]):
+                self._write(name, {"run_id": run_id, "rows": rows})
+                self._renew_lock()
+        self._write("finish_run", {"run_id": run_id})
+        return run_id
 
     def _chunked_per_cluster(self, table: pa.Table) -> Iterator[list[dict[str, Any]]]:
         """Rows ``{cluster_id, chunk: JSON list of rows}``: at most ``batch_size`` result rows (and
@@ -534,30 +480,8 @@ class Neo4jStore:
         if pending:
             yield pending
 
-    def runs(self) -> list[RunRecord]:
-        return [
-            RunRecord(
-                run_id=r["run_id"],
-                created_at=_from_us(r["created_at"]) or _EPOCH,
-                params=json.loads(r["params"] or "{}"),
-                stats=json.loads(r["stats"] or "{}"),
-                engine=r["engine"],
-            )
-            for r in self._run("runs")
-        ]
-
-    def _latest_run_id(self) -> int | None:
-        rows = self._run("latest_run")
-        return rows[0]["run_id"] if rows else None
-
-    def read_result(self, table: str, run_id: int | None = None) -> pa.Table:
-        if table not in RESULT_TABLES:
-            raise StoreError(f"unknown result table {table!r}; known: {sorted(RESULT_TABLES)}")
-        target = pa.schema(list(RESULT_TABLES[table].items()))
-        rid = run_id if run_id is not None else self._latest_run_id()
-        if rid is None:
-            return target.empty_table()
-        rows = self._run(f"read_{table}", {"run_id": rid})
+    def _read_result(self, table: str, run_id: int, target: pa.Schema) -> pa.Table:
+        rows = self.rows(f"read_{table}", {"run_id": run_id})
         if table in ("identifiers", "links"):
             cols = [c for c in target.names if c != "cluster_id"]
             exploded: list[dict[str, Any]] = []
@@ -570,93 +494,10 @@ class Neo4jStore:
             rows = exploded
         return to_arrow(_columns_of(rows, target.names), target)
 
-    # ------------------------------------------------------------------ decisions
-    def add_decision(self, decision: Decision) -> Decision:
-        stamped = Decision(
-            cluster_id=decision.cluster_id,
-            status=decision.status,
-            analyst=decision.analyst,
-            note=decision.note,
-            decided_at=decision.decided_at or datetime.now(UTC),
-        )
-        assert stamped.decided_at is not None
-        self._write(
-            "add_decision",
-            {
-                "cluster_id": stamped.cluster_id,
-                "status": stamped.status,
-                "analyst": stamped.analyst,
-                "note": stamped.note,
-                "decided_at": _to_us(stamped.decided_at),
-            },
-        )
-        return stamped
-
-    def decisions(self, cluster_id: str | None = None) -> list[Decision]:
-        return [
-            Decision(
-                cluster_id=r["cluster_id"],
-                status=r["status"],
-                analyst=r["analyst"],
-                note=r["note"] or "",
-                decided_at=_from_us(r["decided_at"]),
-            )
-            for r in self._run("decisions", {"cluster_id": cluster_id})
-        ]
-
     def version(self) -> str:
-        rows = self._run("version")
+        rows = self.rows("version")
         r = rows[0] if rows else {}
         return f"neo4j:{r.get('load_id')}:{r.get('run_id')}:{r.get('decisions')}"
-
-    # ------------------------------------------------------------------ investigator queries
-    def query(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
-        """Answer a named investigator query with ``queries/investigate/<name>.cypher``."""
-        p = bind(name, params)
-        spec = QUERIES[name]
-        if name == "shortest_path":
-            df = self._shortest_path(p["a"], p["b"], p["max_hops"])
-        else:
-            args = dict(p)
-            if name in _NEEDS_RUN_ID:
-                args["run_id"] = self._latest_run_id()
-            if name == "search":
-                term = str(args["term"]).strip()
-                if not term:
-                    raise QueryError("search needs a non-empty term")
-                args.update(term=term, term_lower=term.lower(), ip=canonical_ip(term) or term)
-            if name == "new_accounts_near_cluster":
-                args["since"] = _since_us(args["since"])
-            df = pd.DataFrame(self._run(name, args), columns=list(spec.columns))
-        for col in _TIME_COLUMNS:
-            if col in df.columns:
-                df[col] = pd.to_datetime(df[col].astype("Int64"), unit="us", utc=True)
-        if "day" in df.columns:  # dates are stored as epoch days
-            df["day"] = pd.to_datetime(df["day"].astype("Int64"), unit="D").dt.date
-        return conform(name, df)
-
-    def _shortest_path(self, a: str, b: str, max_hops: int) -> pd.DataFrame:
-        cols = ["step", "label", "node", "rel"]
-        found = {r["account_id"] for r in self._run("accounts_exist", {"ids": [a, b]})}
-        for acc in (a, b):
-            if acc not in found:
-                raise QueryError(f"no account {acc!r} in the store")
-        if a == b:
-            return pd.DataFrame([[0, "Account", a, None]], columns=cols)
-        if self.is_neo4j:
-            rows = self._run(
-                "shortest_path", {"a": a, "b": b, "max_hops": max_hops, "max_share": PATH_MAX_SHARE}
-            )
-            return pd.DataFrame(rows, columns=cols)
-
-        def expand(frontier: list[str]) -> list[dict[str, Any]]:
-            rows: list[dict[str, Any]] = []
-            for part in split_rows(frontier, len(frontier), self.max_param_bytes):
-                rows += self._run("expand_accounts", {"frontier": part, "max_share": PATH_MAX_SHARE})
-            rows.sort(key=lambda r: (r["src"], r["id_type"], r["identifier"], r["dst"]))
-            return rows
-
-        return bfs_path(expand, a, b, max_hops)
 
     # ------------------------------------------------------------------ in-database analytics
     def gds_communities(self, links: pa.Table, resolution: float, seed: int) -> pa.Table:
@@ -678,7 +519,7 @@ class Neo4jStore:
                 f"{self.location} is not Neo4j (use the default igraph engine)"
             )
         try:
-            return str(self._run("gds_version")[0]["version"])
+            return str(self.rows("gds_version")[0]["version"])
         except StoreError as e:
             raise ConfigError(
                 "the Neo4j Graph Data Science plugin is not installed on this server (gds.version() failed); "
@@ -698,7 +539,7 @@ class Neo4jStore:
         graph = f"linkgraph_{uuid.uuid4().hex[:12]}"
         self._write("gds_project_links", {"graph_name": graph, "links": rows})
         try:
-            out = self._run(statement, {"graph_name": graph, **params})
+            out = self.rows(statement, {"graph_name": graph, **params})
         finally:
             self._write("gds_drop", {"graph_name": graph})
         return to_arrow(_columns_of(out, ["account_id", "community"]), out_schema)
@@ -712,48 +553,3 @@ class Neo4jStore:
             total += n
             if not n:
                 return total
-
-
-# ---------------------------------------------------------------------- helpers
-def split_rows(rows: list[Any], batch_size: int, max_bytes: int | None = None) -> Iterator[list[Any]]:
-    """Consecutive chunks of at most ``batch_size`` rows and, when set, about ``max_bytes`` of JSON.
-
-    One chunk is one write transaction. A single row larger than ``max_bytes`` still goes
-    alone (the server decides whether it can take it).
-    """
-    if max_bytes is None:
-        for i in range(0, len(rows), batch_size):
-            yield rows[i : i + batch_size]
-        return
-    chunk: list[Any] = []
-    size = 0
-    for row in rows:
-        n = len(json.dumps(row, default=str)) + 2
-        if chunk and (len(chunk) >= batch_size or size + n > max_bytes):
-            yield chunk
-            chunk, size = [], 0
-        chunk.append(row)
-        size += n
-    if chunk:
-        yield chunk
-
-
-def _slices(table: pa.Table, size: int) -> Iterator[pa.Table]:
-    for offset in range(0, table.num_rows, size):
-        yield table.slice(offset, size)
-
-
-def _since_us(since: str) -> int:
-    try:
-        ts = pd.Timestamp(since)
-    except ValueError:
-        raise QueryError(f"since must be a date or timestamp, got {since!r}") from None
-    if ts.tzinfo is None:
-        ts = ts.tz_localize("UTC")
-    return int(ts.value // 1000)
-
-
-def _load_record(r: dict[str, Any]) -> LoadRecord:
-    return LoadRecord.from_stored(
-        r, _from_us(r["started_at"]) or _EPOCH, _from_us(r["finished_at"]) or _EPOCH
-    )

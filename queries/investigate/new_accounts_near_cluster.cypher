@@ -1,6 +1,6 @@
 // name: new_accounts_near_cluster
 // description: Accounts created at or after $since that share a payment method, device or IP with a cluster's members (newest run that has it) but are not members: replacements for banned accounts
-// params: $cluster_id: string, $since: int (epoch microseconds), $limit: int
+// params: $cluster_id: string, $since: timestamp (sent as epoch microseconds), $limit: int
 // backends: portable
 CALL {
   MATCH (c:Cluster {cluster_id: $cluster_id})

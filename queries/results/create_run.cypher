@@ -1,6 +1,6 @@
 // name: create_run
 // description: Start recording a detection run as a (:DetectionRun) with the next run_id and status 'writing' (readers see it once complete)
-// params: $created_at: int (epoch microseconds), $params: string (JSON), $stats: string (JSON), $engine: string
+// params: $created_at: timestamp (sent as epoch microseconds), $params: string (JSON), $stats: string (JSON), $engine: string
 // backends: portable
 OPTIONAL MATCH (r:DetectionRun)
 WITH coalesce(max(r.run_id), 0) + 1 AS run_id

@@ -6,7 +6,7 @@
 import { lintCypherQuery } from '@neo4j-cypher/language-support';
 
 const SAMPLES = {
-  'string': 'x', 'int': 1, 'float': 1.5, 'bool': true, 'map': {},
+  'string': 'x', 'int': 1, 'timestamp': 1, 'float': 1.5, 'bool': true, 'map': {},
   'list<map>': [{}], 'list<string>': ['x'], 'list<int>': [1],
 };
 
