@@ -240,3 +240,49 @@ def merge_fragments(
     merged[nodes] = k + np.asarray(part.membership, dtype=np.int64)
     raw = np.where(labels >= 0, merged[np.maximum(labels, 0)], -1)
     return _relabel(raw, 1)
+
+
+def group_campaigns(links: Links, labels: np.ndarray, eligible: np.ndarray, tie: float) -> np.ndarray:
+    """Campaigns: sub-clusters of one operation, grouped (new labels, numbered by size).
+
+    A large operation is sparser than any CPM resolution as a whole, so Leiden returns it as
+    dense fragments that share cards and rotating exits *between* them too. Two ``eligible``
+    sub-clusters belong to one campaign when the links between them that are not widely
+    shared infrastructure (``Links.strong`` plus non-infrastructure IPs) weigh, per member of
+    the smaller one, at least ``tie``; campaigns are the connected components of that relation.
+    Normalising by the smaller side keeps a small fragment that is mostly tied to a big one
+    with it, while a household touching a campaign through one exit stays apart (and account-
+    level attribution decides about bystanders in any case). Ineligible clusters stay alone.
+    """
+    k = int(labels.max(initial=-1)) + 1
+    if k < 2 or not eligible.any():
+        return labels
+    la, lb = labels[links.a], labels[links.b]
+    w = links.strong + links.ip_weight if len(links.strong) == len(links.a) else links.weight
+    sel = (la >= 0) & (lb >= 0) & (la != lb) & (w > 0)
+    sel &= eligible[np.maximum(la, 0)] & eligible[np.maximum(lb, 0)]
+    if not sel.any():
+        return labels
+    i = np.minimum(la[sel], lb[sel]).astype(np.int64)
+    j = np.maximum(la[sel], lb[sel]).astype(np.int64)
+    agg = sp.coo_matrix((w[sel], (i, j)), shape=(k, k)).tocsr().tocoo()
+    size = np.bincount(labels[labels >= 0], minlength=k)
+    strength = agg.data / np.maximum(np.minimum(size[agg.row], size[agg.col]), 1)
+    keep = strength >= tie
+    m = sp.coo_matrix((np.ones(int(keep.sum())), (agg.row[keep], agg.col[keep])), shape=(k, k))
+    _, comp = connected_components(m.tocsr(), directed=False)
+    raw = np.where(labels >= 0, comp[np.maximum(labels, 0)], -1)
+    return _relabel(raw, 1)
+
+
+def union_partitions(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The finest partition coarser than both (accounts together in either are together)."""
+    ok = (first >= 0) & (second >= 0)
+    if not ok.any():
+        return first
+    k1 = int(first.max()) + 1
+    k2 = int(second.max()) + 1
+    m = sp.coo_matrix((np.ones(int(ok.sum())), (first[ok], k1 + second[ok])), shape=(k1 + k2, k1 + k2))
+    _, comp = connected_components(m.tocsr(), directed=False)
+    raw = np.where(first >= 0, comp[np.maximum(first, 0)], -1)
+    return _relabel(raw, 1)

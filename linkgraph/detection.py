@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkgraph import communities, linking, scoring
+from linkgraph import attribution, communities, linking, scoring
 from linkgraph.errors import ConfigError
 from linkgraph.model import RESULT_TABLES, DetectionResult, RunRecord
 from linkgraph.settings import DetectSettings
@@ -36,7 +36,15 @@ log = logging.getLogger(__name__)
 
 # What detection reads: table -> columns (None = all).
 INPUT_COLUMNS: dict[str, list[str] | None] = {
-    "accounts": ["account_id", "created_at", "email_domain", "email_local", "org_id", "org_verified"],
+    "accounts": [
+        "account_id",
+        "created_at",
+        "email_domain",
+        "email_local",
+        "org_id",
+        "org_verified",
+        "status",
+    ],
     "paid_with": ["account_id", "payment_fingerprint"],
     "payment_methods": ["payment_fingerprint", "method_type"],
     "used_ip": ["account_id", "ip", "first_seen", "last_seen", "request_count", "user_agent"],
@@ -48,7 +56,7 @@ INPUT_COLUMNS: dict[str, list[str] | None] = {
     "email_at": None,
     "email_domains": None,
     "member_of": None,
-    "usage": ["account_id", "category", "requests", "flagged_jailbreak"],
+    "usage": ["account_id", "day", "category", "requests", "flagged_jailbreak"],
 }
 ID_PREFIX = "C"
 ID_DIGITS = 6
@@ -197,6 +205,39 @@ def _links_table(links: linking.Links, labels: np.ndarray, ids: np.ndarray) -> p
     )
 
 
+def _members_table(
+    links: linking.Links,
+    labels: np.ndarray,
+    sub_labels: np.ndarray,
+    ids: np.ndarray,
+    attr: attribution.Attribution,
+) -> pa.Table:
+    """Members with their sub-cluster (``<cluster_id>.<n>``, largest first) and attribution."""
+    members_idx = np.flatnonzero(labels >= 0)
+    cl = labels[members_idx]
+    sub = sub_labels[members_idx]
+    # rank of each sub-cluster within its campaign, by size (ties: lower label first)
+    pairs, inv, cnt = np.unique(np.stack([cl, sub], axis=1), axis=0, return_inverse=True, return_counts=True)
+    order = np.lexsort((pairs[:, 1], -cnt, pairs[:, 0]))
+    rank = np.empty(len(pairs), np.int64)
+    starts = np.searchsorted(pairs[order, 0], pairs[order, 0], side="left")
+    rank[order] = np.arange(len(order)) - starts + 1
+    cid = ids[cl]
+    sub_id = pc.binary_join_element_wise(
+        pa.array(cid, pa.string()), pc.cast(pa.array(rank[inv.ravel()]), pa.string()), "."
+    )
+    return pa.table(
+        {
+            "cluster_id": pa.array(cid, pa.string()),
+            "account_id": links.account_ids.take(pa.array(members_idx)).cast(pa.string()),
+            "sub_cluster_id": sub_id,
+            "attribution": pa.array(np.round(attr.score[members_idx], 4), pa.float64()),
+            "action": pa.array(attr.action[members_idx], pa.string()),
+            "reasons": pa.array(attr.reasons, pa.string()),
+        }
+    )
+
+
 def _rescore_merged(
     old: np.ndarray,
     new: np.ndarray,
@@ -250,6 +291,7 @@ def build_result(
     progress: Progress | None = None,
     partitions: Mapping[str, communities.Partition] | None = None,
     links: linking.Links | None = None,
+    known: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
 ) -> DetectionResult:
     """Everything ``detect`` does except reading and saving: pure over Arrow tables.
 
@@ -275,7 +317,7 @@ def build_result(
     t = tick("link", t)
     parts = dict(partitions) if partitions is not None else communities.partitions(links, settings)
     t = tick("communities", t)
-    sig = scoring.account_signals(tables, links)
+    sig = scoring.account_signals(tables, links, *known)
     prev_clusters, prev_members, next_number = previous or (pd.DataFrame(), pd.DataFrame(), 1)
 
     cluster_tables, member_tables, ident_tables, link_tables = [], [], [], []
@@ -287,15 +329,25 @@ def build_result(
         part = parts[view]
         labels = part.labels
         scored = scoring.score_clusters(labels, links, sig, tables)
-        if view == "leiden" and settings.merge_resolution > 0:
-            eligible = (scored["score"] >= settings.merge_min_score).to_numpy()
-            merged = communities.merge_fragments(
-                links, labels, eligible, settings.merge_resolution, settings.seed
+        sub_labels = labels
+        if view == "leiden":
+            score0 = scored["score"].to_numpy()
+            grouped = communities.group_campaigns(
+                links, labels, score0 >= settings.campaign_min_score, settings.campaign_tie
             )
+            if settings.merge_resolution > 0:
+                dense = communities.merge_fragments(
+                    links,
+                    labels,
+                    score0 >= settings.merge_min_score,
+                    settings.merge_resolution,
+                    settings.seed,
+                )
+                grouped = communities.union_partitions(dense, grouped)
             n_before = part.n_clusters
-            if int(merged.max(initial=-1)) + 1 != n_before:
-                scored = _rescore_merged(labels, merged, scored, links, sig, tables)
-                labels = merged
+            if int(grouped.max(initial=-1)) + 1 != n_before:
+                scored = _rescore_merged(labels, grouped, scored, links, sig, tables)
+                labels = grouped
             part.stats["fragments_merged"] = n_before - (int(labels.max(initial=-1)) + 1)
         k = int(labels.max(initial=-1)) + 1
         members_idx = np.flatnonzero(labels >= 0)
@@ -313,9 +365,11 @@ def build_result(
         mapping, next_number = assign_ids(new_members, prev_view, next_number, settings.id_jaccard)
         ids = np.array([mapping[i] for i in range(k)], dtype=object)
         reused = sum(1 for i in range(k) if id_number(mapping[i]) < (previous[2] if previous else 1))
+        score_arr = scored["score"].to_numpy()
+        attr = attribution.attribute(links, labels, sig, score_arr, threshold, settings)
         data = {
             "cluster_id": ids.tolist(),
-            "score": scored["score"].to_numpy(),
+            "score": score_arr,
             "size": scored["size"].to_numpy(),
             "evidence": scored["evidence"].tolist(),
             "features": scored["features"].tolist(),
@@ -329,14 +383,8 @@ def build_result(
             "view": [view] * k,
         }
         cluster_tables.append(_typed(RESULT_TABLES["clusters"], data))
-        member_tables.append(
-            pa.table(
-                {
-                    "cluster_id": pa.array(ids[labels[members_idx]], pa.string()),
-                    "account_id": links.account_ids.take(pa.array(members_idx)).cast(pa.string()),
-                }
-            )
-        )
+        member_tables.append(_members_table(links, labels, sub_labels, ids, attr))
+        enforced = attr.enforce[members_idx]
         ident_tables.append(_identifiers(links, labels, ids))
         link_tables.append(_links_table(links, labels, ids))
         view_stats[view] = {
@@ -344,6 +392,10 @@ def build_result(
             "clustered_accounts": len(members_idx),
             "flagged_clusters": int((scored["score"] >= threshold).sum()),
             "flagged_accounts": int(scored.loc[scored["score"] >= threshold, "size"].sum()),
+            "enforced_accounts": int(enforced.sum()),
+            "linked_not_enforced": int(
+                scored.loc[scored["score"] >= threshold, "size"].sum() - enforced.sum()
+            ),
             "ids_reused": reused,
             **part.stats,
         }
@@ -369,7 +421,13 @@ def build_result(
         "clusters": view_stats["leiden"]["clusters"],
         "flagged_clusters": view_stats["leiden"]["flagged_clusters"],
         "flagged_accounts": view_stats["leiden"]["flagged_accounts"],
+        "enforced_accounts": view_stats["leiden"]["enforced_accounts"],
         "max_cluster_number": next_number - 1,
+        # which inputs the run had: a missing input is unknown, not benign (the app shows this)
+        "inputs": dict(sig.have),
+        "unknown_features": [
+            f for f, needs in scoring.NEEDS.items() if not any(sig.have.get(i, False) for i in needs)
+        ],
         "linking": links.stats,
         "views": view_stats,
         "seconds": timings,

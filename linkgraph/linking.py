@@ -43,16 +43,35 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
-from linkgraph.settings import DetectSettings
+from linkgraph.settings import DERIVED_LINK_TYPES, DetectSettings
+from linkgraph.signals import background, evasion, lockstep, templates, vocabulary
+from linkgraph.signals.pairs import Pairs
 
 log = logging.getLogger(__name__)
 
-# Link types in evidence order; "org" is never a link (scoring signal only).
-LINK_TYPES: tuple[str, ...] = ("payment", "device", "ip", "subnet", "proxy", "email_domain")
-EVIDENCE_TYPES: tuple[str, ...] = LINK_TYPES + ("org",)
-TIMED_TYPES = frozenset({"ip", "subnet", "proxy", "device", "email_domain"})
-# Provider kinds whose sharing is (weak) evidence; sharing an ISP or a carrier is not.
-PROXY_LINK_KINDS = frozenset({"residential_proxy", "datacenter", "tor", "vpn"})
+# Link types in evidence order; "org" is never a link (scoring signal only). The first six are
+# shared identifiers of the export; ``template`` is a derived identifier (email template);
+# ``evasion``, ``lockstep`` and ``coactivity`` are account pairs found by a signal.
+IDENTIFIER_LINK_TYPES: tuple[str, ...] = (
+    "payment",
+    "device",
+    "ip",
+    "subnet",
+    "proxy",
+    "email_domain",
+    "template",
+)
+LINK_TYPES: tuple[str, ...] = IDENTIFIER_LINK_TYPES + DERIVED_LINK_TYPES
+EVIDENCE_TYPES: tuple[str, ...] = IDENTIFIER_LINK_TYPES + ("org",)
+TIMED_TYPES = frozenset({"ip", "subnet", "proxy", "device", "email_domain", "template"})
+# Attribution classes of link weight: what ties an account to a group.
+# strong: instruments, machines, identities and behaviour that one operator controls;
+# ip: a shared address that is not known infrastructure; infra: widely shared infrastructure
+# (proxy exits, NATs, VPNs, subnets, providers, email domains).
+STRONG_TYPES = frozenset({"payment", "device", "template", "evasion", "lockstep", "coactivity"})
+INFRA_TYPES = frozenset({"subnet", "proxy", "email_domain"})
+# Network classes whose sharing is (weak) evidence; sharing an ISP or a carrier is not.
+PROXY_LINK_KINDS = vocabulary.PROXY_CLASSES
 # Used when the loader did not flag webmail domains; webmail sharing means nothing.
 WEBMAIL_DOMAINS = frozenset(
     {
@@ -125,6 +144,10 @@ class Links:
     incidence: dict[str, Incidence]
     stats: dict[str, Any] = field(default_factory=dict)
     inputs: Inputs | None = None
+    # per link, the weight by attribution class (``STRONG_TYPES``, non-infrastructure IPs, rest)
+    strong: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    ip_weight: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    signals: DerivedSignals | None = None
 
     @property
     def n_accounts(self) -> int:
@@ -242,6 +265,11 @@ class Inputs:
     ua_names: pa.Array
     usage_cat: np.ndarray  # usage row -> category code (lower-case; null -> "other")
     category_names: pa.Array
+    # network class per ip code (``signals.vocabulary.NETWORK_CLASSES``, null unknown)
+    ip_class: pa.Array = field(default_factory=lambda: pa.array([], pa.string()))
+    bad: np.ndarray | None = None  # per account: banned/suspended in the export (None: no status)
+    email_templates: templates.Templates | None = None  # (None: no email in the export)
+    have: dict[str, bool] = field(default_factory=dict)  # ``signals.inputs.available``
 
     def table(self, name: str) -> pa.Table | None:
         t = self.tables.get(name)
@@ -331,7 +359,18 @@ def prepare_inputs(tables: Mapping[str, pa.Table]) -> Inputs:
             ua_code = np.full(used.num_rows, -1)
     usage_cat, category_names = np.zeros(0, np.int64), empty
     if (us := table("usage")) is not None:
-        usage_cat, category_names = _encode(pc.utf8_lower(pc.fill_null(_col(us, "category"), "other")))
+        cat = _col(us, "category") if "category" in us.column_names else pa.nulls(us.num_rows, pa.string())
+        usage_cat, category_names = _encode(pc.utf8_lower(pc.fill_null(cat, "other")))
+    from linkgraph.signals.inputs import available
+
+    have = available(tables)
+    ip_class = _ip_classes(ip_kind, ip_provider, provider_kind, provider_names)
+    status = _col(accounts, "status") if "status" in accounts.column_names else None
+    bad = evasion.bad_status(status, len(account_ids))
+    tmpl = None
+    if have["accounts.email"]:
+        dom = _col(accounts, "email_domain") if "email_domain" in accounts.column_names else None
+        tmpl = templates.email_templates(_col(accounts, "email_local"), dom)
     return Inputs(
         tables=_slim(tables),
         account_ids=account_ids,
@@ -349,13 +388,39 @@ def prepare_inputs(tables: Mapping[str, pa.Table]) -> Inputs:
         ua_names=ua_names,
         usage_cat=usage_cat,
         category_names=category_names,
+        ip_class=ip_class,
+        bad=bad,
+        email_templates=tmpl,
+        have=have,
     )
+
+
+def _classes(texts: pa.Array) -> pa.Array:
+    """Network class per text, classifying the distinct values only."""
+    if len(texts) == 0:
+        return pa.array([], pa.string())
+    codes, names = _encode(texts)
+    if len(names) == 0:
+        return pa.nulls(len(texts), pa.string())
+    return _take(vocabulary.network_class(names.cast(pa.string())), codes)
+
+
+def _ip_classes(
+    ip_kind: pa.Array, ip_provider: np.ndarray, provider_kind: pa.Array, provider_names: pa.Array
+) -> pa.Array:
+    """Per ip code: the class of its own kind, else of its provider's kind, else of the provider's name."""
+    own = _classes(ip_kind)
+    if len(provider_names) == 0 or len(ip_provider) == 0:
+        return own
+    prov = pc.coalesce(_classes(provider_kind), _classes(provider_names))
+    via = _take(prov, ip_provider) if len(prov) else pa.nulls(len(ip_provider), pa.string())
+    return pc.coalesce(own, via) if len(own) else via
 
 
 # Columns still needed once the strings above are coded (None: the whole table). Dropping the
 # rest (account ids, IPs, user agents: ~1 GB at 1M accounts) keeps peak memory down.
 _KEEP_COLUMNS: dict[str, tuple[str, ...] | None] = {
-    "accounts": ("account_id", "created_at", "email_local", "org_verified"),
+    "accounts": ("account_id", "created_at", "email_local", "org_verified", "status"),
     "paid_with": ("payment_fingerprint",),
     "payment_methods": None,
     "used_ip": ("first_seen", "last_seen", "request_count"),
@@ -363,7 +428,7 @@ _KEEP_COLUMNS: dict[str, tuple[str, ...] | None] = {
     "email_at": ("domain",),
     "email_domains": None,
     "member_of": ("org_id",),
-    "usage": ("requests", "flagged_jailbreak"),
+    "usage": ("day", "requests", "flagged_jailbreak"),
 }
 
 
@@ -444,13 +509,10 @@ def build_incidence(
             )
         if len(inp.provider_names):
             inc = _incidence("proxy", acc, inp.ip_provider[inp.ip_code], inp.provider_names, f, lst, True)
-            # unknown kind: treat as a proxy (the log enriched it as one); ISPs etc. are no evidence
-            is_proxy = _bools(
-                pc.fill_null(
-                    pc.is_in(inp.provider_kind, value_set=pa.array(sorted(PROXY_LINK_KINDS))),
-                    pc.is_null(inp.provider_kind),
-                )
-            )
+            # unknown class: treat as a proxy (the log enriched it as one); ISPs etc. are no evidence
+            pclass = pc.coalesce(_classes(inp.provider_kind), _classes(inp.provider_names))
+            known = _bools(pc.is_valid(pclass)) if len(pclass) else np.zeros(0, bool)
+            is_proxy = vocabulary.is_class(pclass, PROXY_LINK_KINDS) | ~known
             inc.mult = np.where(is_proxy, 1.0, 0.0)
             out["proxy"] = inc
     if (t := inp.table("email_at")) is not None:
@@ -470,6 +532,15 @@ def build_incidence(
         inc.mult = np.where(webmail, 0.0, 1.0)
         inc.disposable = disposable
         out["email_domain"] = inc
+    if inp.email_templates is not None:
+        tm = inp.email_templates
+        acc = np.flatnonzero(tm.code >= 0)
+        out["template"] = _incidence(
+            "template", acc, tm.code[acc], tm.names, inp.created[acc], inp.created[acc]
+        )
+        # a sequential number on the template doubles its weight (rarer than a shared template)
+        seq = np.bincount(tm.code[tm.sequential], minlength=len(tm.names))
+        out["template"].mult = np.where(seq >= 2, 2.0, 1.0)
     if (t := inp.table("member_of")) is not None:
         codes, names = _encode(_col(t, "org_id"))
         out["org"] = _incidence("org", inp.acc["member_of"], codes, names)
@@ -495,32 +566,44 @@ def identifier_weights(inc: Incidence, settings: DetectSettings) -> np.ndarray:
     return w
 
 
-def _time_factor(t0a, t1a, t0b, t1b, settings: DetectSettings) -> np.ndarray:  # type: ignore[no-untyped-def]
+# (tau days, floor) per type where the general time decay is too lenient: a shared email
+# template means something only for accounts made within days of each other.
+TIME_OVERRIDES: dict[str, tuple[float, float]] = {"template": (2.0, 0.0)}
+
+
+def _time_factor(t0a, t1a, t0b, t1b, settings: DetectSettings, id_type: str = "") -> np.ndarray:  # type: ignore[no-untyped-def]
     """1 when the two intervals overlap or lie within a day; decays to ``time_floor`` with the gap."""
+    tau, floor = TIME_OVERRIDES.get(id_type, (settings.time_tau_days, settings.time_floor))
     t0a = np.where(np.isnan(t0a), t1a, t0a)
     t1a = np.where(np.isnan(t1a), t0a, t1a)
     t0b = np.where(np.isnan(t0b), t1b, t0b)
     t1b = np.where(np.isnan(t1b), t0b, t1b)
     gap = np.maximum(t0a, t0b) - np.minimum(t1a, t1b)
     gap = np.maximum(gap - 1.0, 0.0)
-    f = settings.time_floor + (1.0 - settings.time_floor) * np.exp(-gap / settings.time_tau_days)
+    f = floor + (1.0 - floor) * np.exp(-gap / tau)
     return np.where(np.isnan(f), 1.0, f)
 
 
 def _pairs_for_type(
-    inc: Incidence, w_ident: np.ndarray, n_accounts: int, settings: DetectSettings
-) -> tuple[sp.csr_matrix, sp.csr_matrix, int, int]:
+    inc: Incidence,
+    w_ident: np.ndarray,
+    n_accounts: int,
+    settings: DetectSettings,
+    split: np.ndarray | None = None,
+) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix, int, int]:
     """Sum of weights and count of shared identifiers per account pair for one type.
 
-    Returns (weights, counts, identifiers linked, pairs generated).
+    Returns (weights, weights of the identifiers flagged in ``split`` only, counts,
+    identifiers linked, pairs generated).
     """
     n = inc.n
     eligible = (n >= 2) & (n <= settings.max_share) & (w_ident > 0) & (w_ident >= settings.min_pair_weight)
     W = sp.csr_matrix((n_accounts, n_accounts), dtype=np.float64)
+    S = sp.csr_matrix((n_accounts, n_accounts), dtype=np.float64)
     C = sp.csr_matrix((n_accounts, n_accounts), dtype=np.int32)
     keep = eligible[inc.ident]
     if not keep.any():
-        return W, C, 0, 0
+        return W, S, C, 0, 0
     order = np.argsort(inc.ident[keep], kind="stable")
     acc = inc.account[keep][order]
     ident = inc.ident[keep][order]
@@ -543,6 +626,7 @@ def _pairs_for_type(
         nxt = int(np.searchsorted(cum, done + _PAIR_CHUNK, side="right"))
         bounds.append(max(nxt, bounds[-1] + 1))
     bounds[-1] = min(bounds[-1], len(cnt))
+    shape = (n_accounts, n_accounts)
     for lo_e, hi_e in zip(bounds[:-1], bounds[1:], strict=True):
         c = cnt[lo_e:hi_e]
         m = int(c.sum())
@@ -555,33 +639,148 @@ def _pairs_for_type(
         lo, hi = np.minimum(aa, bb), np.maximum(aa, bb)
         w = w_ident[ident[left]]
         if timed:
-            w = w * _time_factor(t0[left], t1[left], t0[right], t1[right], settings)
-        W = W + sp.coo_matrix((w, (lo, hi)), shape=(n_accounts, n_accounts)).tocsr()
-        C = C + sp.coo_matrix((np.ones(m, dtype=np.int32), (lo, hi)), shape=(n_accounts, n_accounts)).tocsr()
+            w = w * _time_factor(t0[left], t1[left], t0[right], t1[right], settings, inc.id_type)
+        W = W + sp.coo_matrix((w, (lo, hi)), shape=shape).tocsr()
+        if split is not None:
+            S = S + sp.coo_matrix((w * split[ident[left]], (lo, hi)), shape=shape).tocsr()
+        C = C + sp.coo_matrix((np.ones(m, dtype=np.int32), (lo, hi)), shape=shape).tocsr()
         del left, right, run_start, aa, bb, lo, hi, w
-    return W, C, int(eligible.sum()), total
+    return W, S, C, int(eligible.sum()), total
+
+
+@dataclass
+class DerivedSignals:
+    """What the signals found while linking, for scoring and attribution (see ``signals``)."""
+
+    background: dict[str, background.TypeBackground]
+    ip_infra: np.ndarray  # bool per ip code: widely shared infrastructure
+    evasion: evasion.Evasion | None  # None: the export has no status (unknown)
+    lockstep: Pairs | None  # None: no IP first_seen times (unknown)
+    coactive: np.ndarray | None  # per link: usage cosine (NaN: too little usage; None: no usage)
+    ip_count: np.ndarray  # distinct IPs per account
+
+
+def _last_active(inp: Inputs) -> np.ndarray:
+    """Per account, the latest last_seen over its IPs and devices (its sign-up when none)."""
+    n = len(inp.account_ids)
+    last = np.full(n, -np.inf)
+    for name in ("used_ip", "used_device"):
+        t = inp.table(name)
+        if t is None or "last_seen" not in t.column_names:
+            continue
+        acc, ls = inp.acc[name], _days(_col(t, "last_seen"))
+        ok = (acc >= 0) & ~np.isnan(ls)
+        np.maximum.at(last, acc[ok], ls[ok])
+    return np.where(np.isinf(last), inp.created, last)
+
+
+def _ip_infrastructure(
+    inp: Inputs, inc: Incidence | None, bg: background.TypeBackground | None
+) -> np.ndarray:
+    """Per ip code: infrastructure by its network class or by a degree in its type's tail."""
+    infra = vocabulary.is_class(inp.ip_class, vocabulary.INFRASTRUCTURE_CLASSES)
+    if len(infra) < len(inp.ip_names):
+        infra = np.concatenate([infra, np.zeros(len(inp.ip_names) - len(infra), bool)])
+    if inc is not None and bg is not None:
+        infra |= inc.n > bg.infra_degree
+    return infra
+
+
+def _derived(inp: Inputs, incidence: Mapping[str, Incidence], settings: DetectSettings) -> DerivedSignals:
+    """Background, infrastructure flags, evasion and lockstep pairs (coactivity comes later)."""
+    n = len(inp.account_ids)
+    bg = {
+        t: background.type_background(
+            t, inc.account, inc.ident, len(inc.names), settings.infra_tail, settings.infra_min_degree
+        )
+        for t, inc in incidence.items()
+        if t in ("payment", "device", "ip", "template")
+    }
+    ip_inc = incidence.get("ip")
+    ip_infra = _ip_infrastructure(inp, ip_inc, bg.get("ip"))
+    ev = None
+    if inp.bad is not None and not np.isnan(inp.created).all():
+        pairs_in = {
+            t: (incidence[t].account, incidence[t].ident) for t in ("payment", "device") if t in incidence
+        }
+        if ip_inc is not None:
+            ok = ~ip_infra[ip_inc.ident]
+            pairs_in["ip"] = (ip_inc.account[ok], ip_inc.ident[ok])
+        ev = evasion.replacements(
+            inp.bad,
+            inp.created,
+            _last_active(inp),
+            pairs_in,
+            settings.evasion_window_days,
+            settings.max_share,
+        )
+    lock = None
+    ip_count = np.zeros(n, np.int64)
+    if ip_inc is not None:
+        ip_count = np.bincount(ip_inc.account, minlength=n)
+        used = inp.table("used_ip")
+        if inp.have.get("ip_events.first_seen") and used is not None:
+            acc = inp.acc["used_ip"]
+            code = np.where(ip_infra[np.maximum(inp.ip_code, 0)], -1, inp.ip_code)
+            lock = lockstep.first_seen_lockstep(
+                acc,
+                code,
+                _days(_col(used, "first_seen")),
+                n,
+                settings.lockstep_minutes,
+                settings.lockstep_min_ips,
+                settings.max_share,
+            )
+    return DerivedSignals(bg, ip_infra, ev, lock, None, ip_count)
+
+
+def _pair_matrix(p: Pairs, w: np.ndarray, n: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    shape = (n, n)
+    return (
+        sp.coo_matrix((w, (p.a, p.b)), shape=shape).tocsr(),
+        sp.coo_matrix((p.count.astype(np.int32), (p.a, p.b)), shape=shape).tocsr(),
+    )
+
+
+def _on_links(M: sp.csr_matrix, keys: np.ndarray, n_acc: int, dtype: type) -> np.ndarray:
+    """Values of a sparse pair matrix at the links' (a, b) keys (0 where absent)."""
+    out: np.ndarray = np.zeros(len(keys), dtype=dtype)
+    if M.nnz == 0 or not len(keys):
+        return out
+    cc = M.tocoo()
+    ck = cc.row.astype(np.int64) * n_acc + cc.col
+    pos = np.minimum(np.searchsorted(keys, ck), len(keys) - 1)
+    hit = keys[pos] == ck
+    out[pos[hit]] = cc.data[hit]
+    return out
 
 
 def link_accounts(tables: Mapping[str, pa.Table] | Inputs, settings: DetectSettings | None = None) -> Links:
     """Weighted account–account links from load tables (``schema.table_schema`` shaped).
 
     ``tables`` must contain ``accounts``; relationship tables that are missing or empty add
-    nothing. Accounts are indexed in the order of the accounts table.
+    nothing. Accounts are indexed in the order of the accounts table. Besides shared
+    identifiers, evasion and lockstep pairs (``signals``) add links, and every link keeps its
+    weight by attribution class (``Links.strong``, ``Links.ip_weight``).
     """
     settings = settings or DetectSettings()
     inputs = tables if isinstance(tables, Inputs) else prepare_inputs(tables)
     account_ids = inputs.account_ids
     n_acc = len(account_ids)
     incidence = build_incidence(inputs)
+    derived = _derived(inputs, incidence, settings)
     total = sp.csr_matrix((n_acc, n_acc), dtype=np.float64)
+    strong = sp.csr_matrix((n_acc, n_acc), dtype=np.float64)
+    ip_w = sp.csr_matrix((n_acc, n_acc), dtype=np.float64)
     per_type: dict[str, sp.csr_matrix] = {}
     stats: dict[str, Any] = {"accounts": n_acc, "types": {}}
-    for t in LINK_TYPES:
+    for t in IDENTIFIER_LINK_TYPES:
         inc = incidence.get(t)
         if inc is None:
             continue
         w_ident = identifier_weights(inc, settings)
-        W, C, linked, pairs = _pairs_for_type(inc, w_ident, n_acc, settings)
+        split = (~derived.ip_infra).astype(np.float64) if t == "ip" else None
+        W, S, C, linked, pairs = _pairs_for_type(inc, w_ident, n_acc, settings, split)
         over = int(((inc.n > settings.max_share) & (inc.mult > 0)).sum())
         faint = int(((inc.n >= 2) & (w_ident > 0) & (w_ident < settings.min_pair_weight)).sum())
         stats["types"][t] = {
@@ -593,7 +792,21 @@ def link_accounts(tables: Mapping[str, pa.Table] | Inputs, settings: DetectSetti
             "pairs": pairs,
         }
         total = total + W
+        if t in STRONG_TYPES:
+            strong = strong + W
+        if t == "ip":
+            ip_w = ip_w + S
         per_type[t] = C
+    for t, found in (
+        ("evasion", derived.evasion.pairs if derived.evasion is not None else None),
+        ("lockstep", derived.lockstep),
+    ):
+        if found is None or not len(found):
+            continue
+        base = settings.base_weights.get(t, 0.0)
+        W, C = _pair_matrix(found, base * np.minimum(found.count, 3).astype(np.float64), n_acc)
+        total, strong, per_type[t] = total + W, strong + W, C
+        stats["types"][t] = {"pairs": len(found)}
     total.data[total.data < settings.min_link_weight] = 0.0
     total.eliminate_zeros()
     coo = total.tocoo()
@@ -602,17 +815,47 @@ def link_accounts(tables: Mapping[str, pa.Table] | Inputs, settings: DetectSetti
     b = coo.col[order].astype(np.int32)
     weight = coo.data[order].astype(np.float64)
     keys = a.astype(np.int64) * n_acc + b
-    counts: dict[str, np.ndarray] = {}
-    for t in LINK_TYPES:
-        cnt = np.zeros(len(a), dtype=np.int32)
-        C = per_type.get(t)
-        if C is not None and C.nnz:
-            cc = C.tocoo()
-            ck = cc.row.astype(np.int64) * n_acc + cc.col
-            pos = np.minimum(np.searchsorted(keys, ck), max(len(keys) - 1, 0))
-            hit = (keys[pos] == ck) if len(keys) else np.zeros(len(ck), dtype=bool)
-            cnt[pos[hit]] = cc.data[hit]
-        counts[t] = cnt
+    counts = {
+        t: _on_links(per_type[t], keys, n_acc, np.int32) if t in per_type else np.zeros(len(a), np.int32)
+        for t in LINK_TYPES
+    }
+    links = Links(
+        account_ids,
+        a,
+        b,
+        weight,
+        counts,
+        incidence,
+        stats,
+        inputs,
+        strong=_on_links(strong, keys, n_acc, np.float64),
+        ip_weight=_on_links(ip_w, keys, n_acc, np.float64),
+        signals=derived,
+    )
+    _add_coactivity(links, settings)
     stats["links"] = len(a)
+    stats["background"] = {t: b.as_dict() for t, b in derived.background.items()}
     log.info("linked %d accounts with %d weighted links", n_acc, len(a))
-    return Links(account_ids, a, b, weight, counts, incidence, stats, inputs)
+    return links
+
+
+def _add_coactivity(links: Links, settings: DetectSettings) -> None:
+    """Strengthen links between accounts with near-identical daily usage (``signals.lockstep``)."""
+    inp, sig = links.inputs, links.signals
+    if inp is None or sig is None or not inp.have.get("usage"):
+        return
+    us = inp.table("usage")
+    if us is None or "day" not in us.column_names:
+        return
+    req = np.asarray(
+        pc.fill_null(pc.cast(_col(us, "requests"), pa.float64()), 0).to_numpy(zero_copy_only=False)
+    )
+    day = _days(pc.cast(_col(us, "day"), pa.timestamp("us")))
+    m, active = lockstep.usage_matrix(inp.acc["usage"], np.floor(day), inp.usage_cat, req, links.n_accounts)
+    sim = lockstep.usage_similarity(m, active, links.a, links.b, settings.coactivity_min_days)
+    sig.coactive = sim
+    hit = np.nan_to_num(sim, nan=0.0) >= settings.coactivity_min_similarity
+    boost = settings.base_weights.get("coactivity", 0.0) * hit
+    links.weight = links.weight + boost
+    links.strong = links.strong + boost
+    links.counts["coactivity"] = hit.astype(np.int32)

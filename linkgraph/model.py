@@ -143,7 +143,20 @@ CLUSTER_COLUMNS: dict[str, pa.DataType] = {
     "top_categories": pa.string(),  # comma-separated, largest first
     "view": pa.string(),  # "leiden" (default) or "strong_components"
 }
-MEMBER_COLUMNS: dict[str, pa.DataType] = {"cluster_id": pa.string(), "account_id": pa.string()}
+# ``cluster_id`` is the campaign (the whole operation); ``sub_cluster_id`` the community it came
+# from (``<cluster_id>.<n>``, n = 1 for the largest); ``attribution`` in [0, 1] how strongly the
+# account is tied to the rest by its own identifiers and signals; ``action`` the account-level
+# decision (``MEMBER_ACTIONS``: "enforce", "linked_not_enforced" in a flagged cluster, "dismissed"
+# by an analyst, "not_flagged" in a cluster below the threshold); ``reasons`` says why.
+MEMBER_COLUMNS: dict[str, pa.DataType] = {
+    "cluster_id": pa.string(),
+    "account_id": pa.string(),
+    "sub_cluster_id": pa.string(),
+    "attribution": pa.float64(),
+    "action": pa.string(),
+    "reasons": pa.string(),
+}
+MEMBER_ACTIONS = ("enforce", "linked_not_enforced", "dismissed", "not_flagged")
 IDENTIFIER_COLUMNS: dict[str, pa.DataType] = {
     "cluster_id": pa.string(),
     "id_type": pa.string(),

@@ -15,33 +15,48 @@ cluster scores what it scores, and the weights can be argued with.
 
 Features (``x``, each in [0, 1]) and why they matter:
 
+Features are in two groups. **Structural** features need no vendor vocabulary: they measure
+the cluster against the data's own background (``signals.background``) and work on a minimal
+export. **Enrichment** features read vendor values through synonym tables
+(``signals.vocabulary``). A feature whose input the export lacks is **unknown**: NaN in
+``features``, 0 in ``contributions`` (neither for nor against), and named in the evidence.
+
 | feature | x | weight | why |
 |---|---|---|---|
 | size | log10(members / 3) / 2 (3 → 0, 30 → 0.5, 300+ → 1) | +1.5 | campaigns are many accounts; families are a handful |
 | density | internal links / possible pairs | +0.25 | interlinked, not chained (weak: tiny clusters are always dense) |
-| shared_payment | share of members whose payment method another member also uses | +2.0 | one card paying for many accounts |
-| prepaid | share of the cluster's payment methods that are prepaid/gift/virtual | +1.5 | throwaway instruments |
-| residential_proxy | share of requests through residential-proxy IPs | +3.0 | the signature of evading per-IP limits |
-| hosting | share of requests through datacenter/Tor IPs | +0.5 | weak: API developers call from clouds too |
-| vpn | share of requests through consumer VPNs | +0.2 | weak: many ordinary users use VPNs |
+| shared_strong | share of members sharing a payment method or device with another member | +1.5 | one operator's instruments and machines |
+| multi_shared | log2(distinct shared payment methods and devices) / 3 | +1.5 | many instruments each shared by a few: an operation, not a household or a corporate card |
+| surprise | −log10 P(so many members share, Binomial(size, background rate)) / 20 | +1.0 | sharing far beyond what the population does |
 | signup_burst | (members created in the busiest 24 h − 1) / (members − 1) | +1.5 | accounts made in one batch |
-| automation_ua | share of members seen with scripted clients (python-requests, httpx, aiohttp, curl, Go-http-client, okhttp, ...) | +1.5 | scripts, not people (API users script too, hence not more) |
-| disposable_email | share of members on disposable email domains | +1.5 | throwaway identities |
-| random_email | share of members with random-looking local parts (≥ 30 % digits, consonant runs, letter-digit-letter mixes) | +1.0 | generated identities |
-| rare_domain | max over non-webmail domains of (share of the cluster on it × share of the domain's accounts in the cluster) | +0.5 | a private domain made for the campaign |
-| volume | percentile of the cluster's requests per member among all accounts | +0.5 | distillation needs volume |
-| frontier_share | share of requests on reasoning/coding/tool_use/agentic | +1.0 | what distillation targets |
-| jailbreak | flagged jailbreak requests / requests × 10 (capped at 1) | +1.5 | abuse, not use |
+| evasion | 4 × share of members that replace a banned account (same device/card/IP, created after its last activity) | +2.0 | ban evasion |
+| known_bad | 3 × share of members banned/suspended in the export or in analyst-confirmed campaigns | +1.5 | known-bad propagation |
+| template | share of members on an email template shared by ≥ 3 members | +1.5 | generated identities |
+| sequential | share of members numbered in sequence on a shared template | +1.0 | generated in order |
+| lockstep | share of members first seen with another member on ≥ 2 IPs within minutes | +1.5 | scripted, synchronised access |
+| coactivity | share of members with near-identical daily usage to another member | +1.5 | one pipeline driving many accounts |
+| prepaid | share of the cluster's payment methods that are prepaid/gift/virtual (synonyms) | +1.0 | throwaway instruments |
+| residential_proxy | share of requests through residential-proxy IPs (network class) | +1.5 | evading per-IP limits |
+| hosting | share of requests through hosting/Tor IPs | +0.3 | weak: API developers call from clouds too |
+| vpn | share of requests through VPNs | +0.1 | weak: many ordinary users use VPNs |
+| automation_ua | share of members seen with scripted clients | +1.0 | scripts, not people (API users script too) |
+| disposable_email | share of members on disposable email domains | +1.0 | throwaway identities |
+| random_email | share of members with random-looking local parts | +0.5 | generated identities |
+| rare_domain | max over non-webmail domains of (share of the cluster on it × share of the domain's accounts in the cluster) | +0.3 | a private domain made for the campaign (or a company's) |
+| volume | percentile of the cluster's requests per member among all accounts | +0.3 | distillation needs volume |
+| frontier_share | share of requests on reasoning/coding/tool_use/agentic | +0.5 | what distillation targets |
+| jailbreak | flagged jailbreak requests / requests × 10 (capped at 1) | +1.0 | abuse, not use |
 | verified_org | share of members in verified organisations | −6.0 | a verified enterprise customer is accountable |
-| webmail_names | share of members on webmail with name-like local parts | −1.0 | organic sign-ups |
-| browser_ua | share of members seen only with ordinary browser user agents | −1.0 | people, not scripts |
+| known_good | share of members an analyst dismissed (remembered across runs) | −6.0 | a dismissal is not re-litigated by the same evidence |
+| webmail_names | share of members on webmail with name-like local parts | −0.5 | organic sign-ups |
+| browser_ua | share of members seen only with ordinary browser user agents | −0.5 | people, not scripts |
 
-``BIAS = -6.0``: a cluster needs several independent signals to pass the default enforcement
-threshold ``DEFAULT_THRESHOLD = 0.7`` (z ≥ 0.85); one strong signal alone (a family sharing a
-card, a team behind one NAT, developers on cloud hosts with SDK user agents) stays well below.
-The weights were set by reasoning about each signal, then checked (not fitted) with
-``bench/bench_quality.py`` on generated data at 100k and 1M accounts and several seeds:
-planted campaigns score 0.98–1.0, the highest benign cluster ≈ 0.3.
+``BIAS = -5.5``: a cluster needs several independent evidence families to pass the default
+enforcement threshold ``DEFAULT_THRESHOLD = 0.7`` (z ≥ 0.85); one strong signal alone (a
+family sharing a card, a team behind one NAT, a classroom with sequential addresses,
+developers on cloud hosts) stays well below. Structural features alone can pass it, so a
+minimal export (accounts, payment methods, bare IP events) still finds operations.
+Enforcement is then decided per account (``attribution``).
 """
 
 from __future__ import annotations
@@ -55,32 +70,70 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkgraph.linking import PROXY_LINK_KINDS, Links, _col, _encode, _lookup, _take, prepare_inputs
+from linkgraph.linking import Links, _col, _lookup, prepare_inputs
+from linkgraph.signals import background, vocabulary
 
 log = logging.getLogger(__name__)
 
 DEFAULT_THRESHOLD = 0.7
 
-BIAS = -6.0
+BIAS = -5.5
 WEIGHTS: dict[str, float] = {
     "size": 1.5,
     "density": 0.25,
-    "shared_payment": 2.0,
-    "prepaid": 1.5,
-    "residential_proxy": 3.0,
-    "hosting": 0.5,
-    "vpn": 0.2,
+    "shared_strong": 1.5,
+    "multi_shared": 1.5,
+    "surprise": 1.0,
     "signup_burst": 1.5,
-    "automation_ua": 1.5,
-    "disposable_email": 1.5,
-    "random_email": 1.0,
-    "rare_domain": 0.5,
-    "volume": 0.5,
-    "frontier_share": 1.0,
-    "jailbreak": 1.5,
+    "evasion": 2.0,
+    "known_bad": 1.5,
+    "template": 1.5,
+    "sequential": 1.0,
+    "lockstep": 1.5,
+    "coactivity": 1.5,
+    "prepaid": 1.0,
+    "residential_proxy": 1.5,
+    "hosting": 0.3,
+    "vpn": 0.1,
+    "automation_ua": 1.0,
+    "disposable_email": 1.0,
+    "random_email": 0.5,
+    "rare_domain": 0.3,
+    "volume": 0.3,
+    "frontier_share": 0.5,
+    "jailbreak": 1.0,
     "verified_org": -6.0,
-    "webmail_names": -1.0,
-    "browser_ua": -1.0,
+    "known_good": -6.0,
+    "webmail_names": -0.5,
+    "browser_ua": -0.5,
+}
+# feature -> the inputs (``signals.inputs.INPUTS``) it needs; any one of them suffices.
+# Without them the feature is unknown (NaN, contributes 0).
+NEEDS: dict[str, tuple[str, ...]] = {
+    "shared_strong": ("payment_methods", "ip_events.device_id"),
+    "multi_shared": ("payment_methods", "ip_events.device_id"),
+    "surprise": ("payment_methods", "ip_events.device_id"),
+    "signup_burst": ("accounts.created_at",),
+    "evasion": ("accounts.status",),
+    "known_bad": ("accounts.status", "decisions"),
+    "template": ("accounts.email",),
+    "sequential": ("accounts.email",),
+    "lockstep": ("ip_events.first_seen",),
+    "coactivity": ("usage",),
+    "prepaid": ("payment_methods.method_type",),
+    "residential_proxy": ("network_classes",),
+    "hosting": ("network_classes",),
+    "vpn": ("network_classes",),
+    "automation_ua": ("ip_events.user_agent",),
+    "browser_ua": ("ip_events.user_agent",),
+    "disposable_email": ("accounts.email",),
+    "random_email": ("accounts.email",),
+    "webmail_names": ("accounts.email",),
+    "rare_domain": ("accounts.email",),
+    "volume": ("usage",),
+    "frontier_share": ("usage.category",),
+    "jailbreak": ("usage.flagged_jailbreak",),
+    "verified_org": ("accounts.org_verified",),
 }
 
 AUTOMATION_UA = (
@@ -90,8 +143,7 @@ AUTOMATION_UA = (
 )
 BROWSER_UA = r"^mozilla/5\.0 "
 FRONTIER_CATEGORIES = ("reasoning", "coding", "tool_use", "agentic")
-PREPAID_METHOD = r"prepaid|gift|virtual"
-HOSTING_KINDS = ("datacenter", "tor")
+HOSTING_CLASSES = ("hosting", "tor")
 # random-looking local parts: many digits, long consonant runs, or few vowels in a long string
 _RANDOM_LOCAL = r"[bcdfghjklmnpqrstvwxz]{5,}|[0-9][a-z]+[0-9]|^[a-z0-9]{16,}$"
 _NAMELIKE_LOCAL = r"^[a-z]{2,}([._-]?[a-z]{2,}){0,2}[0-9]{0,4}$"
@@ -135,6 +187,13 @@ class AccountSignals:
     usage_cat: np.ndarray  # category code
     category_names: pa.Array
     prepaid_method: np.ndarray  # per payment identifier code: prepaid/gift/virtual instrument
+    # known-bad / known-good and derived signals (see ``linkgraph.signals``)
+    known_bad: np.ndarray  # bool per account: banned/suspended in the export or confirmed by analysts
+    known_good: np.ndarray  # bool per account: dismissed by analysts
+    replacement: np.ndarray  # bool per account: replaces a banned account (ban evasion)
+    template: np.ndarray  # template code per account (-1 none)
+    sequential: np.ndarray  # bool per account: numbered in sequence on its template
+    have: dict[str, bool]  # inputs the run had (``signals.inputs``, plus network_classes/decisions)
 
 
 def _bool(arr: pa.Array) -> np.ndarray:
@@ -154,8 +213,17 @@ def _per_row(flags_by_name: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return np.where(codes >= 0, flags_by_name[np.maximum(codes, 0)], False)
 
 
-def account_signals(tables: Mapping[str, pa.Table], links: Links) -> AccountSignals:
-    """Compute every per-account signal the score uses (vectorised, whole tables)."""
+def account_signals(
+    tables: Mapping[str, pa.Table],
+    links: Links,
+    confirmed: np.ndarray | None = None,
+    dismissed: np.ndarray | None = None,
+) -> AccountSignals:
+    """Compute every per-account signal the score uses (vectorised, whole tables).
+
+    ``confirmed`` / ``dismissed``: bool per account from analysts' decisions (``known``); None
+    when there are none.
+    """
     inp = links.inputs if links.inputs is not None else prepare_inputs(tables)
     n = len(inp.account_ids)
     acc = inp.tables["accounts"]
@@ -211,20 +279,13 @@ def account_signals(tables: Mapping[str, pa.Table], links: Links) -> AccountSign
         non_browser[ip_acc[ok & ua_known & ~is_browser]] = True
         has_ua[ip_acc[ok & ua_known]] = True
         ip_requests = np.bincount(ip_acc[ok], weights=ip_req[ok], minlength=n)
-        kind_code, kind_names = _encode(inp.ip_kind)
-        kinds = np.asarray(kind_names.to_pylist(), dtype=object)
-        ip_is_proxy = _per_row(np.isin(kinds, sorted(PROXY_LINK_KINDS)), kind_code)
-        row_kind = (
-            np.where(inp.ip_code >= 0, kind_code[np.maximum(inp.ip_code, 0)], -1)
-            if len(kind_code)
-            else np.full(len(inp.ip_code), -1)
-        )
+        ip_is_proxy = vocabulary.is_class(inp.ip_class, vocabulary.PROXY_CLASSES)
         for target, wanted in (
             (residential, ("residential_proxy",)),
-            (hosting, HOSTING_KINDS),
+            (hosting, HOSTING_CLASSES),
             (vpn, ("vpn",)),
         ):
-            sel = ok & _per_row(np.isin(kinds, wanted), row_kind)
+            sel = ok & _per_row(vocabulary.is_class(inp.ip_class, wanted), inp.ip_code)
             target += np.bincount(ip_acc[sel], weights=ip_req[sel], minlength=n)
     browser_only = has_ua & ~non_browser
 
@@ -251,11 +312,25 @@ def account_signals(tables: Mapping[str, pa.Table], links: Links) -> AccountSign
     prepaid_method = np.zeros(0, bool)
     pay = links.incidence.get("payment")
     pm = inp.table("payment_methods")
-    if pay is not None and pm is not None and "method_type" in pm.column_names:
-        mt = _take(
-            pc.fill_null(_col(pm, "method_type"), ""), _lookup(pay.names, _col(pm, "payment_fingerprint"))
-        )
-        prepaid_method = _bool(pc.match_substring_regex(pc.utf8_lower(mt), PREPAID_METHOD))
+    if pay is not None and pm is not None:
+        pos = _lookup(_col(pm, "payment_fingerprint"), pay.names)
+        flags = np.zeros(len(pm), bool)
+        for col in ("method_type", "funding", "funding_type"):
+            if col in pm.column_names:
+                flags |= vocabulary.prepaid(_col(pm, col))
+        prepaid_method = np.zeros(len(pay.names), bool)
+        prepaid_method[pos[flags & (pos >= 0)]] = True
+    have = dict(inp.have)
+    have["network_classes"] = bool(len(inp.ip_class)) and inp.ip_class.null_count < len(inp.ip_class)
+    have["decisions"] = confirmed is not None or dismissed is not None
+    known_bad = inp.bad.copy() if inp.bad is not None else np.zeros(n, bool)
+    if confirmed is not None:
+        known_bad |= confirmed
+    dsig = links.signals
+    replacement = (
+        dsig.evasion.predecessor >= 0 if dsig is not None and dsig.evasion is not None else np.zeros(n, bool)
+    )
+    tm = inp.email_templates
     return AccountSignals(
         created=created,
         verified=verified,
@@ -287,6 +362,12 @@ def account_signals(tables: Mapping[str, pa.Table], links: Links) -> AccountSign
         usage_cat=usage_cat,
         category_names=category_names,
         prepaid_method=prepaid_method,
+        known_bad=known_bad,
+        known_good=dismissed if dismissed is not None else np.zeros(n, bool),
+        replacement=replacement,
+        template=tm.code if tm is not None else np.full(n, -1, np.int64),
+        sequential=tm.sequential if tm is not None else np.zeros(n, bool),
+        have=have,
     )
 
 
@@ -305,6 +386,82 @@ def _burst(cl: np.ndarray, t: np.ndarray, k: int, window_days: float) -> np.ndar
     inwin = ends - np.arange(len(key))
     np.maximum.at(best, key // span, inwin)
     return best
+
+
+def _shared_within(
+    labels: np.ndarray, account: np.ndarray, ident: np.ndarray, n_ident: int, k: int, min_members: int = 2
+):  # type: ignore[no-untyped-def]
+    """Per (cluster, identifier) shared by >= ``min_members`` members: bool per account, distinct per cluster."""
+    n = len(labels)
+    shared_acc = np.zeros(n, bool)
+    distinct = np.zeros(k, np.int64)
+    if not len(account):
+        return shared_acc, distinct
+    lab = labels[account]
+    sel = lab >= 0
+    key = lab[sel].astype(np.int64) * max(n_ident, 1) + ident[sel]
+    uk, inv, cnt = np.unique(key, return_inverse=True, return_counts=True)
+    hit = cnt >= min_members
+    shared_acc[account[sel][hit[inv]]] = True
+    distinct = np.bincount(uk[hit] // max(n_ident, 1), minlength=k)
+    return shared_acc, distinct
+
+
+def _structure(
+    f: pd.DataFrame,
+    labels: np.ndarray,
+    members: np.ndarray,
+    cl: np.ndarray,
+    size: np.ndarray,
+    links: Links,
+    sig: AccountSignals,
+    k: int,
+) -> None:
+    """Vocabulary-free features: shared instruments vs the background, evasion, templates, lockstep."""
+
+    def share(flag: np.ndarray) -> np.ndarray:
+        return np.bincount(cl, weights=flag[members].astype(float), minlength=k) / np.maximum(size, 1)
+
+    n = len(labels)
+    strong_acc = np.zeros(n, bool)
+    distinct = np.zeros(k, np.int64)
+    surprise = np.zeros(k)
+    for t in ("payment", "device"):
+        inc = links.incidence.get(t)
+        if inc is None:
+            continue
+        acc_t, dist_t = _shared_within(labels, inc.account, inc.ident, len(inc.names), k)
+        strong_acc |= acc_t
+        distinct += dist_t
+        bg = links.signals.background.get(t) if links.signals is not None else None
+        if bg is not None:
+            m = np.bincount(cl, weights=acc_t[members].astype(float), minlength=k)
+            surprise = np.maximum(
+                surprise, background.share_surprise(size.astype(np.int64), m.astype(np.int64), bg.q)
+            )
+    f["shared_strong_share"] = share(strong_acc)
+    f["shared_strong_ids"] = distinct
+    f["share_surprise"] = surprise
+    f["replacement_share"] = share(sig.replacement)
+    f["known_bad_share"] = share(sig.known_bad)
+    f["known_good_share"] = share(sig.known_good)
+    tm_acc, _ = _shared_within(
+        labels,
+        np.flatnonzero(sig.template >= 0),
+        sig.template[sig.template >= 0],
+        int(sig.template.max(initial=-1)) + 1,
+        k,
+        3,
+    )
+    f["template_share"] = share(tm_acc)
+    f["sequential_share"] = share(tm_acc & sig.sequential)
+    inside = (labels[links.a] >= 0) & (labels[links.a] == labels[links.b])
+    for name, t in (("lockstep_share", "lockstep"), ("coactive_share", "coactivity")):
+        hit = inside & (links.counts[t] > 0)
+        flag = np.zeros(n, bool)
+        flag[links.a[hit]] = True
+        flag[links.b[hit]] = True
+        f[name] = share(flag)
 
 
 def _top_names(
@@ -330,12 +487,24 @@ def _top_names(
     return out
 
 
-def normalise(raw: pd.DataFrame) -> pd.DataFrame:
-    """Raw features → x in [0, 1] per ``WEIGHTS`` key (see the module docstring)."""
+def normalise(raw: pd.DataFrame, have: Mapping[str, bool] | None = None) -> pd.DataFrame:
+    """Raw features → x in [0, 1] per ``WEIGHTS`` key (see the module docstring).
+
+    With ``have`` (inputs the run had), features whose inputs are all absent are NaN (unknown).
+    """
     x = pd.DataFrame(index=raw.index)
     x["size"] = np.clip(np.log10(np.maximum(raw["size"], 1) / 3.0) / 2.0, 0, 1)
     x["density"] = raw["density"]
-    x["shared_payment"] = raw["shared_payment_share"]
+    x["shared_strong"] = raw["shared_strong_share"]
+    x["multi_shared"] = np.log2(np.maximum(raw["shared_strong_ids"], 1)) / 3.0
+    x["surprise"] = raw["share_surprise"] / 20.0
+    x["evasion"] = raw["replacement_share"] * 4.0
+    x["known_bad"] = raw["known_bad_share"] * 3.0
+    x["known_good"] = raw["known_good_share"]
+    x["template"] = raw["template_share"]
+    x["sequential"] = raw["sequential_share"]
+    x["lockstep"] = raw["lockstep_share"]
+    x["coactivity"] = raw["coactive_share"]
     x["prepaid"] = raw["prepaid_share"]
     x["residential_proxy"] = raw["residential_proxy_share"]
     x["hosting"] = raw["hosting_share"]
@@ -351,16 +520,25 @@ def normalise(raw: pd.DataFrame) -> pd.DataFrame:
     x["verified_org"] = raw["verified_share"]
     x["webmail_names"] = raw["webmail_name_share"]
     x["browser_ua"] = raw["browser_ua_share"]
-    return x.clip(0, 1).fillna(0.0)
+    x = x.clip(0, 1)
+    for feature, needs in NEEDS.items():
+        if feature in x.columns and have is not None and not any(have.get(i, False) for i in needs):
+            x[feature] = np.nan  # unknown: neither for nor against
+    return x
 
 
 def score_frame(
-    raw: pd.DataFrame, weights: Mapping[str, float] | None = None, bias: float | None = None
+    raw: pd.DataFrame,
+    weights: Mapping[str, float] | None = None,
+    bias: float | None = None,
+    have: Mapping[str, bool] | None = None,
 ) -> tuple[np.ndarray, pd.DataFrame]:
-    """Scores and per-feature contributions (logit units) for raw feature rows."""
+    """Scores and per-feature contributions (logit units) for raw feature rows.
+
+    Unknown features (NaN) contribute 0."""
     weights = dict(WEIGHTS if weights is None else weights)
     bias = BIAS if bias is None else bias
-    x = normalise(raw)
+    x = normalise(raw, have).fillna(0.0)
     contrib = pd.DataFrame({k: x[k] * w for k, w in weights.items()}, index=raw.index)
     z = bias + contrib.sum(axis=1).to_numpy()
     return 1.0 / (1.0 + np.exp(-z)), contrib
@@ -427,6 +605,8 @@ def cluster_features(
             f["prepaid_share"] = np.bincount(ucl, weights=prepaid.astype(float), minlength=k) / np.maximum(
                 n_methods, 1
             )
+
+    _structure(f, labels, members, cl, size, links, sig, k)
 
     # traffic through proxies
     ipr = np.bincount(cl, weights=sig.ip_requests[members], minlength=k)
@@ -515,6 +695,16 @@ FEATURE_COLUMNS = (
     "shared_payment_methods",
     "accounts_per_shared_payment",
     "shared_payment_share",
+    "shared_strong_share",
+    "shared_strong_ids",
+    "share_surprise",
+    "replacement_share",
+    "known_bad_share",
+    "known_good_share",
+    "template_share",
+    "sequential_share",
+    "lockstep_share",
+    "coactive_share",
     "prepaid_share",
     "proxy_ips",
     "proxy_providers",
@@ -560,6 +750,28 @@ def evidence_phrases(f: pd.DataFrame) -> pd.DataFrame:
         + " accounts each)",
         "no shared payment methods",
     )
+    sid = f["shared_strong_ids"].astype(np.int64).astype(str)
+    p["shared_strong"] = np.where(
+        sm > 0,
+        p["shared_payment"],
+        _pct(f["shared_strong_share"]) + " share a device with another member",
+    )
+    p["multi_shared"] = sid + " distinct cards/devices each shared by several members"
+    p["surprise"] = (
+        "sharing 10^" + f["share_surprise"].map("{:.0f}".format) + "x less likely than in the population"
+    )
+    p["evasion"] = (
+        _pct(f["replacement_share"])
+        + " replace a banned account (same device/card/IP, created after its ban)"
+    )
+    p["known_bad"] = _pct(f["known_bad_share"]) + " already banned/suspended or in confirmed campaigns"
+    p["known_good"] = _pct(f["known_good_share"]) + " dismissed by an analyst"
+    p["template"] = _pct(f["template_share"]) + " on a shared email template"
+    p["sequential"] = _pct(f["sequential_share"]) + " numbered in sequence"
+    p["lockstep"] = (
+        _pct(f["lockstep_share"]) + " first seen with another member on several IPs within minutes"
+    )
+    p["coactivity"] = _pct(f["coactive_share"]) + " with near-identical daily usage to another member"
     p["prepaid"] = _pct(f["prepaid_share"]) + " prepaid cards"
     first_prov = f["proxy_providers"].str.split(",").str[0].fillna("")
     via = np.where(first_prov != "", " (" + first_prov + ")", "")
@@ -589,11 +801,14 @@ def evidence_phrases(f: pd.DataFrame) -> pd.DataFrame:
     return p
 
 
-def evidence_texts(f: pd.DataFrame, contrib: pd.DataFrame, top: int = 5, floor: float = 0.3) -> list[str]:
+def evidence_texts(
+    f: pd.DataFrame, contrib: pd.DataFrame, top: int = 5, floor: float = 0.3, unknown: list[str] | None = None
+) -> list[str]:
     """One line per cluster naming its strongest reasons, e.g.
     ``212 accounts: shares 3 payment methods (4.0 accounts each), 41 proxy IPs (X) carry 93% of requests``;
     reasons that lowered the score follow ``lowered by``."""
     phrases = evidence_phrases(f)
+    tail = f"; unknown (not in the export): {', '.join(unknown)}" if unknown else ""
     keys = [c for c in contrib.columns if c in phrases.columns and c != "size"]
     C = contrib[keys].to_numpy()
     P = phrases[keys].to_numpy(dtype=object)
@@ -604,7 +819,7 @@ def evidence_texts(f: pd.DataFrame, contrib: pd.DataFrame, top: int = 5, floor: 
         up = [P[i, j] for j in row if C[i, j] >= floor]
         down = [P[i, j] for j in row if C[i, j] <= -floor]
         text = f"{sizes[i]} accounts" + (": " + ", ".join(up) if up else "")
-        out.append(text + ("; lowered by " + ", ".join(down) if down else ""))
+        out.append(text + ("; lowered by " + ", ".join(down) if down else "") + tail)
     return out
 
 
@@ -625,12 +840,13 @@ def score_clusters(
 ) -> pd.DataFrame:
     """One row per cluster label: score, evidence, features/contributions JSON and summaries."""
     f = cluster_features(labels, links, sig, tables)
-    score, contrib = score_frame(f, weights, bias)
+    score, contrib = score_frame(f, weights, bias, sig.have)
     bias_v = BIAS if bias is None else bias
     out = pd.DataFrame(index=f.index)
     out["score"] = np.round(score, 6)
     out["size"] = f["size"].astype(np.int64)
-    out["evidence"] = evidence_texts(f, contrib)
+    unknown = [k for k, needs in NEEDS.items() if not any(sig.have.get(i, False) for i in needs)]
+    out["evidence"] = evidence_texts(f, contrib, unknown=unknown)
     out["features"] = _json_records(f[list(FEATURE_COLUMNS)])
     c = contrib.round(4)
     c.insert(0, "bias", bias_v)

@@ -22,6 +22,9 @@ from linkgraph.errors import ConfigError
 # strong evidence; an IP address is medium; a subnet, a proxy provider or an email domain is
 # weak. Organisation membership is not fraud evidence (teams share orgs by design): it is a
 # scoring signal only and never creates links.
+# ``template`` (a shared email template, see ``signals.templates``) is damped like any
+# identifier; ``evasion`` (a replacement of a banned account), ``lockstep`` (first seen together
+# on several IPs) and ``coactivity`` (near-identical daily usage) are per pair, not damped.
 DEFAULT_BASE_WEIGHTS: dict[str, float] = {
     "payment": 1.0,
     "device": 0.8,
@@ -29,7 +32,13 @@ DEFAULT_BASE_WEIGHTS: dict[str, float] = {
     "subnet": 0.08,
     "proxy": 0.04,
     "email_domain": 0.1,
+    "template": 0.6,
+    "evasion": 1.0,
+    "lockstep": 0.3,
+    "coactivity": 0.3,
 }
+# Link types found by a signal rather than by a shared export identifier.
+DERIVED_LINK_TYPES: tuple[str, ...] = ("evasion", "lockstep", "coactivity")
 
 # Where communities are found: in process (igraph) or in the database (Neo4j GDS).
 Engine = Literal["igraph", "gds"]
@@ -79,6 +88,23 @@ class DetectSettings:
     # between them beats merge_resolution are one operation and are merged (0 disables)
     merge_resolution: float = 0.002
     merge_min_score: float = 0.5
+    # campaigns: sub-clusters whose strong ties to each other, per member of the smaller one,
+    # reach campaign_tie are one operation (a campaign_id groups them); only clusters scoring at
+    # least campaign_min_score take part
+    campaign_tie: float = 0.05
+    campaign_min_score: float = 0.2
+    # signals (see linkgraph.signals)
+    evasion_window_days: float = 7.0
+    lockstep_minutes: float = 10.0
+    lockstep_min_ips: int = 2
+    coactivity_min_similarity: float = 0.9
+    coactivity_min_days: int = 3
+    infra_tail: float = 0.001  # identifiers above this degree quantile of their type are infrastructure
+    infra_min_degree: int = 20
+    # account-level enforcement: an account of a flagged campaign is enforced when its strong ties
+    # to the campaign reach enforce_strong_tie, or its own evidence reaches enforce_own_evidence
+    enforce_strong_tie: float = 0.25
+    enforce_own_evidence: float = 2.0
     # stable ids
     id_jaccard: float = 0.5
     # scoring
@@ -91,7 +117,7 @@ class DetectSettings:
         """Raise ConfigError for values that cannot work (a user typo should not become a bad run)."""
         from linkgraph.schema import IDENTIFIER_BY_NAME
 
-        unknown = set(self.base_weights) - set(IDENTIFIER_BY_NAME)
+        unknown = set(self.base_weights) - set(IDENTIFIER_BY_NAME) - {"template", *DERIVED_LINK_TYPES}
         if unknown:
             raise ConfigError(f"unknown identifier type(s) in base_weights: {sorted(unknown)}")
         if "org" in self.base_weights:
@@ -120,6 +146,12 @@ class DetectSettings:
             raise ConfigError("time_floor must be in [0, 1]")
         if self.time_tau_days <= 0:
             raise ConfigError("time_tau_days must be > 0")
+        if self.evasion_window_days < 0 or self.lockstep_minutes <= 0 or self.lockstep_min_ips < 1:
+            raise ConfigError("evasion_window_days must be >= 0, lockstep_minutes > 0, lockstep_min_ips >= 1")
+        if self.campaign_tie < 0 or not 0 <= self.campaign_min_score <= 1:
+            raise ConfigError("campaign_tie must be >= 0 and campaign_min_score in [0, 1]")
+        if not 0 <= self.infra_tail < 1 or self.infra_min_degree < 2:
+            raise ConfigError("infra_tail must be in [0, 1) and infra_min_degree >= 2")
         if not 0 < self.id_jaccard <= 1:
             raise ConfigError("id_jaccard must be in (0, 1]")
         if self.score_threshold is not None and not 0 <= self.score_threshold <= 1:

@@ -62,9 +62,14 @@ def test_shared_payment_and_ips_make_one_link_with_evidence() -> None:
     }
     links = link_accounts(tables)
     assert links.n_links == 1
-    assert pair_evidence(links, "a0", "a1") == "payment:1,ip:3"
-    # a pair: damping 1, same day: time factor 1 -> 1.0 (payment) + 3 * 0.5 (ip)
-    assert pair_weight(links, "a0", "a1") == pytest.approx(1.0 + 3 * 0.5)
+    # first seen on the same three IPs at the same moment: lockstep on 3 addresses as well
+    assert pair_evidence(links, "a0", "a1") == "payment:1,ip:3,lockstep:3"
+    # a pair: damping 1, same day: time factor 1 -> 1.0 (payment) + 3 * 0.5 (ip) + 3 * 0.3 (lockstep)
+    assert pair_weight(links, "a0", "a1") == pytest.approx(1.0 + 3 * 0.5 + 3 * 0.3)
+    # strong ties: the card and the lockstep; the IPs are ordinary (not infrastructure) addresses
+    row = np.flatnonzero(links.a == 0)[0]
+    assert links.strong[row] == pytest.approx(1.0 + 0.9)
+    assert links.ip_weight[row] == pytest.approx(1.5)
 
 
 def test_popular_identifiers_are_damped_and_over_threshold_ones_skipped() -> None:

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 from linkgraph.errors import QueryError, StoreBusyError, StoreError, StoreNotFoundError
-from linkgraph.model import RESULT_TABLES, Decision, DetectionResult
+from linkgraph.model import MEMBER_COLUMNS, RESULT_TABLES, Decision, DetectionResult
 from linkgraph.store import open_store
 from linkgraph.store.duckdb import DuckDBStore
 from tests.batches import make_batch
@@ -216,7 +216,7 @@ def test_runs_results_and_decisions_round_trip(db_path, tmp_path):
     assert [r.run_id for r in store.runs()] == [r2.run_id, r1.run_id]
     assert store.read_result("clusters").num_rows == 2
     assert store.read_result("clusters", r1.run_id).num_rows == 1
-    assert store.read_result("members").schema.names == ["cluster_id", "account_id"]
+    assert store.read_result("members").schema.names == list(MEMBER_COLUMNS)
     store.add_decision(Decision("C000001", "needs_review", "ana", "look again"))
     store.add_decision(Decision("C000001", "confirmed", "bo", "same cards"))
     ds = store.decisions("C000001")

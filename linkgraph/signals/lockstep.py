@@ -1,0 +1,113 @@
+"""Lockstep: accounts that act together, after SynchroTrap (Cao et al., CCS 2014) and
+CopyCatch (Beutel et al., WWW 2013).
+
+Two views of acting together:
+
+* ``first_seen_lockstep``: two accounts first seen on the same IP address within
+  ``window_minutes`` of each other, on at least ``min_ips`` *different* addresses. One
+  coincidence is common (a household, an office opening time, a carrier NAT); repeated
+  coincidences on several addresses are what scripts driving many accounts through one
+  proxy pool leave behind. Addresses shared by more than ``max_share`` accounts are skipped
+  (too busy for a coincidence to mean anything). Needs ``ip_events.first_seen``; absent:
+  unknown (no pairs).
+* ``usage_similarity``: for given account pairs (the link graph's), the cosine similarity
+  of their daily usage vectors over (day × category) cells of ``log1p(requests)``. Accounts
+  driven by one pipeline are active on the same days with near-identical volume and mix;
+  family members or colleagues use the service on their own schedule. Needs ``usage`` with
+  ``day`` and ``requests``; absent: unknown (NaN). Pairs where either side has fewer than
+  ``min_days`` active days are NaN (too little to compare).
+
+Both are vectorised: window pairs by ``searchsorted`` over (ip, time) sort keys; cosine by
+row-normalised sparse matrices and an element-wise product of the paired rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from linkgraph.signals.pairs import Pairs
+
+_CHUNK = 2_000_000
+
+
+def first_seen_lockstep(
+    acc: np.ndarray,
+    ip: np.ndarray,
+    first_seen_days: np.ndarray,
+    n_accounts: int,
+    window_minutes: float = 10.0,
+    min_ips: int = 2,
+    max_share: int = 200,
+) -> Pairs:
+    """Pairs first seen within ``window_minutes`` on at least ``min_ips`` common addresses."""
+    ok = (acc >= 0) & (ip >= 0) & ~np.isnan(first_seen_days)
+    if ok.sum() < 2:
+        return Pairs.empty()
+    acc, ip, t = acc[ok], ip[ok], first_seen_days[ok]
+    deg = np.bincount(ip)
+    keep = (deg[ip] >= 2) & (deg[ip] <= max_share)
+    acc, ip, t = acc[keep], ip[keep], t[keep]
+    if len(acc) < 2:
+        return Pairs.empty()
+    minutes = np.round((t - t.min()) * 1440.0).astype(np.int64)
+    span = int(minutes.max()) + int(window_minutes) + 2
+    key = ip.astype(np.int64) * span + minutes
+    order = np.argsort(key, kind="stable")
+    key, acc = key[order], acc[order]
+    ends = np.searchsorted(key, key + int(window_minutes), side="right")
+    cnt = ends - np.arange(len(key)) - 1
+    xs, ys = [], []
+    cum = np.cumsum(cnt)
+    lo = 0
+    while lo < len(cnt):
+        base = cum[lo - 1] if lo else 0
+        hi = max(int(np.searchsorted(cum, base + _CHUNK, side="right")), lo + 1)
+        c = cnt[lo:hi]
+        m = int(c.sum())
+        if m:
+            left = np.repeat(np.arange(lo, hi), c)
+            right = left + 1 + (np.arange(m) - np.repeat(np.cumsum(c) - c, c))
+            xs.append(acc[left])
+            ys.append(acc[right])
+        lo = hi
+    if not xs:
+        return Pairs.empty()
+    pairs = Pairs.from_arrays(np.concatenate(xs), np.concatenate(ys), n_accounts)
+    return pairs.filter(pairs.count >= min_ips)
+
+
+def usage_matrix(
+    acc: np.ndarray, day: np.ndarray, cat: np.ndarray, requests: np.ndarray, n_accounts: int
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Row-normalised account × (day, category) matrix of log1p(requests), and active days per account."""
+    ok = (acc >= 0) & ~np.isnan(day) & (requests > 0)
+    acc, d, c, r = acc[ok], day[ok].astype(np.int64), np.maximum(cat[ok], 0), requests[ok]
+    if not len(acc):
+        return sp.csr_matrix((n_accounts, 1)), np.zeros(n_accounts, np.int64)
+    d = d - d.min()
+    n_cat = int(c.max()) + 1
+    col = d * n_cat + c
+    m = sp.coo_matrix((np.log1p(r), (acc, col)), shape=(n_accounts, int(col.max()) + 1)).tocsr()
+    m.sum_duplicates()
+    norm = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    m = sp.diags(1.0 / np.where(norm > 0, norm, 1.0)) @ m
+    days = sp.coo_matrix((np.ones(len(acc)), (acc, d)), shape=(n_accounts, int(d.max()) + 1)).tocsr()
+    days.data[:] = 1.0
+    days.sum_duplicates()
+    days.data[:] = 1.0
+    active = np.asarray(days.sum(axis=1)).ravel().astype(np.int64)
+    return m.tocsr(), active
+
+
+def usage_similarity(
+    m: sp.csr_matrix, active: np.ndarray, a: np.ndarray, b: np.ndarray, min_days: int = 3
+) -> np.ndarray:
+    """Cosine similarity of the paired rows (NaN where either has < ``min_days`` active days)."""
+    out = np.full(len(a), np.nan)
+    ok = (active[a] >= min_days) & (active[b] >= min_days)
+    idx = np.flatnonzero(ok)
+    for lo in range(0, len(idx), _CHUNK // 4):
+        sel = idx[lo : lo + _CHUNK // 4]
+        out[sel] = np.asarray(m[a[sel]].multiply(m[b[sel]]).sum(axis=1)).ravel()
+    return out
