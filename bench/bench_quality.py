@@ -1,177 +1,242 @@
-"""Detection quality on generated exports with planted campaigns, against a naive baseline.
+"""Detection quality on the evaluation scenario, per partial-export variant, on held-apart seeds.
 
-For each size and seed: generate an export (``linkgraph.generator``), load it into a fresh
-DuckDB store, run ``detect`` with default settings and compare the default enforcement export
-(leiden view, score >= DEFAULT_THRESHOLD, no decisions) with ``truth.csv``:
+For each seed and variant: generate an export (``linkgraph generate --scenario evaluation
+--variant V``), then run the CLI exactly as a lab would - ``load``, ``detect``, ``export
+--format csv`` (the default enforcement list) - and score the listed accounts against
+``truth.csv``:
 
-* account precision / recall: flagged accounts vs accounts planted in campaigns;
-* campaign purity: members of flagged clusters that belong to the cluster's majority
-  campaign (size-weighted), and campaigns recovered (a flagged cluster with Jaccard >= 0.9);
-* false-positive accounts per benign look-alike kind.
+* precision / recall: listed accounts vs accounts planted in campaigns;
+* whole: share of campaigns whose listed accounts fall into 1-3 clusters of the export
+  (a campaign with nothing listed is not whole);
+* worst benign group: the largest share of one benign look-alike group's accounts that is
+  listed (families, NAT pools, classrooms, QA teams, proxy bystanders, ...), and how many
+  groups are over 1 %;
+* recall per campaign pattern (bulk_proxy, agentic, quiet_ring, ban_evasion, lockstep, classic).
 
-The baseline is the common fraud-ring recipe: connected components of accounts that share
-ANY payment method, device or IP address (no weights, no popularity cap), components of size
->= 3 flagged.
+TUNING and REPORT seeds are kept apart: choose detector parameters on ``--set tune`` (seeds
+1-3) only; the README shows ``--set report`` (seeds 101-103), which must never be used to
+choose anything. Every seed draws its own scenario (sizes, mixing rates, proxy pools, vendor
+spellings), so report seeds are also unseen scenarios.
 
-Usage: .venv/bin/python bench/bench_quality.py [--sizes 100000] [--seeds 1 2 3] [--work DIR]
-Prints a Markdown table. Generated exports and stores are kept in --work for re-runs.
+If the CSV has a column saying whether an account is enforced (``enforced``, ``enforcement``
+or ``action``; values true/1/yes/enforce/enforced/ban/block), only those rows count as listed
+("linked, not enforced" rows do not); otherwise every row does.
+
+A naive baseline is scored on the same files: connected components of accounts sharing any
+payment method, device or IP address, components of >= 3 listed.
+
+Usage: .venv/bin/python bench/bench_quality.py [--set tune|report] [--accounts 100000]
+       [--variants full minimal ...] [--seeds ...] [--work DIR] [--baseline]
+Prints Markdown tables; results also go to DIR/results-<set>.json.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
+import json
+import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from linkgraph import scoring
-from linkgraph.detection import read_inputs
-from linkgraph.generator import GenerateSettings, generate
-from linkgraph.linking import build_incidence
-from linkgraph.pipeline import detect, load
-from linkgraph.settings import DetectSettings
-from linkgraph.store.duckdb import DuckDBStore
+TUNE_SEEDS = (1, 2, 3)
+REPORT_SEEDS = (101, 102, 103)
+VARIANTS = ("full", "no_ip_intel", "no_usage", "no_user_agents", "minimal")
+# (``decision`` is the analyst's decision on the cluster, not whether the account is enforced.)
+ENFORCED_COLUMNS = ("enforced", "enforcement", "action")
+ENFORCED_VALUES = {"true", "1", "yes", "enforce", "enforced", "ban", "block"}
 
 
 @dataclass
 class Quality:
     precision: float
     recall: float
-    purity: float
-    campaigns: int
-    recovered: int
-    flagged_accounts: int
-    flagged_clusters: int
-    false_positives: dict[str, int]
+    whole: float  # campaigns listed as 1-3 clusters (a campaign with nothing listed is not whole)
+    whole_found: float  # the same among campaigns with at least one account listed
+    worst_group_share: float
+    worst_group: str
+    groups_over_1pct: int
+    listed: int
+    clusters: int
+    recall_by_pattern: dict[str, float] = field(default_factory=dict)
 
 
-def truth_frame(export_dir: Path) -> pd.DataFrame:
-    t = pd.read_csv(export_dir / "truth.csv", dtype=str, keep_default_na=False)
-    t["campaign_id"] = t["campaign_id"].fillna("")
-    return t
+def cli(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "linkgraph.cli", *args], check=True, capture_output=True)
 
 
-def evaluate(flagged: pd.DataFrame, truth: pd.DataFrame) -> Quality:
-    """``flagged``: cluster_id, account_id of the accounts an export would act on."""
-    t = truth.set_index("account_id")
-    planted = set(t.index[t["campaign_id"] != ""])
-    got = set(flagged["account_id"])
-    tp = len(got & planted)
-    precision = tp / len(got) if got else 1.0
-    recall = tp / len(planted) if planted else 1.0
-    f = flagged.merge(truth, on="account_id", how="left")
-    f["campaign_id"] = f["campaign_id"].fillna("")
-    majority = f.groupby("cluster_id")["campaign_id"].agg(lambda s: s.value_counts().iloc[0]).sum()
-    purity = majority / len(f) if len(f) else 1.0
-    sizes = t[t["campaign_id"] != ""].groupby("campaign_id").size()
-    inter = f[f["campaign_id"] != ""].groupby(["cluster_id", "campaign_id"]).size().rename("i").reset_index()
-    csize = f.groupby("cluster_id").size()
-    inter["j"] = inter["i"] / (
-        csize.loc[inter["cluster_id"]].to_numpy() + sizes.loc[inter["campaign_id"]].to_numpy() - inter["i"]
-    )
-    recovered = int(inter.loc[inter["j"] >= 0.9, "campaign_id"].nunique())
-    fp = f[f["campaign_id"] == ""].groupby("kind").size().to_dict()
-    return Quality(
-        precision,
-        recall,
-        purity,
-        len(sizes),
-        recovered,
-        len(got),
-        int(flagged["cluster_id"].nunique()),
-        {str(k): int(v) for k, v in fp.items()},
-    )
-
-
-def default_export(store: DuckDBStore) -> pd.DataFrame:
-    clusters = store.read_result("clusters").to_pandas()
-    sel = clusters[(clusters["view"] == "leiden") & (clusters["score"] >= scoring.DEFAULT_THRESHOLD)]
-    members = store.read_result("members").to_pandas()
-    return members[members["cluster_id"].isin(set(sel["cluster_id"]))]
-
-
-def baseline(store: DuckDBStore, min_size: int = 3) -> pd.DataFrame:
-    """Components of accounts sharing any payment method, device or IP; size >= min_size."""
-    tables = read_inputs(store)
-    ids = tables["accounts"].column("account_id").combine_chunks()
-    inc = build_incidence(tables, ids)
-    n = len(ids)
-    rows, cols, offset = [], [], n
-    for t in ("payment", "device", "ip"):
-        if t in inc:
-            rows.append(inc[t].account.astype(np.int64))
-            cols.append(inc[t].ident.astype(np.int64) + offset)
-            offset += len(inc[t].names)
-    r, c = np.concatenate(rows), np.concatenate(cols)
-    g = sp.coo_matrix((np.ones(len(r), np.int8), (r, c)), shape=(offset, offset)).tocsr()
-    _, comp = connected_components(g, directed=False)
-    acc_comp = comp[:n]
-    size = np.bincount(acc_comp)
-    keep = size[acc_comp] >= min_size
-    return pd.DataFrame({"cluster_id": acc_comp[keep].astype(str), "account_id": np.asarray(ids)[keep]})
-
-
-def prepare(work: Path, n: int, seed: int) -> tuple[DuckDBStore, Path, float]:
-    export_dir = work / f"export-{n}-{seed}"
+def export_for(work: Path, accounts: int, seed: int, variant: str) -> Path:
+    export_dir = work / f"export-{accounts}-{seed}-{variant}"
     if not (export_dir / "truth.csv").exists():
-        generate(export_dir, GenerateSettings(accounts=n, seed=seed))
-    db = work / f"store-{n}-{seed}.duckdb"
-    store = DuckDBStore(db)
-    if not store.load_runs():
-        load(store, export_dir)
-    t = time.perf_counter()
-    detect(store, DetectSettings())
-    return store, export_dir, time.perf_counter() - t
+        cli(
+            "generate", str(export_dir), "--accounts", str(accounts), "--seed", str(seed),
+            "--scenario", "evaluation", "--variant", variant,
+        )  # fmt: skip
+    return export_dir
 
 
-def run(sizes: list[int], seeds: list[int], work: Path) -> list[dict[str, Any]]:
+def listed_by_detector(export_dir: Path, work: Path) -> tuple[pd.DataFrame, float]:
+    """The default enforcement CSV of a fresh load + detect; seconds for load + detect + export."""
+    db = work / f"{export_dir.name}.duckdb"
+    out = work / f"{export_dir.name}.csv"
+    db.unlink(missing_ok=True)
+    started = time.perf_counter()
+    cli("load", str(export_dir), "--db", str(db))
+    cli("detect", "--db", str(db))
+    cli("export", "--format", "csv", "--out", str(out), "--db", str(db))
+    seconds = time.perf_counter() - started
+    db.unlink(missing_ok=True)
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    for column in ENFORCED_COLUMNS:
+        if column in frame.columns:
+            frame = frame[frame[column].str.strip().str.lower().isin(ENFORCED_VALUES)]
+            break
+    return frame[["cluster_id", "account_id"]], seconds
+
+
+def listed_by_baseline(export_dir: Path, min_size: int = 3) -> pd.DataFrame:
+    """Components of accounts sharing any payment method, device or IP (read from the files)."""
+    accounts = pd.read_csv(export_dir / "accounts.csv", usecols=["account_id"], dtype=str)["account_id"]
+    index = pd.Series(np.arange(len(accounts)), index=accounts)
+    edges = []
+    payments = pd.read_csv(
+        export_dir / "payment_methods.csv", usecols=["account_id", "payment_fingerprint"], dtype=str
+    )
+    edges.append(payments.rename(columns={"payment_fingerprint": "identifier"}))
+    events = pd.read_csv(export_dir / "ip_events.csv", usecols=["account_id", "ip", "device_id"], dtype=str)
+    edges.append(events[["account_id", "ip"]].rename(columns={"ip": "identifier"}))
+    edges.append(events[["account_id", "device_id"]].dropna().rename(columns={"device_id": "identifier"}))
+    pairs = pd.concat([e.assign(identifier=f"{i}:" + e["identifier"]) for i, e in enumerate(edges)])
+    codes, _ = pd.factorize(pairs["identifier"])
+    rows = index.loc[pairs["account_id"]].to_numpy()
+    n = len(accounts)
+    graph = sp.coo_matrix((np.ones(len(rows)), (rows, codes + n)), shape=(n + codes.max() + 1,) * 2)
+    _, component = connected_components(graph, directed=False)
+    of_account = component[:n]
+    keep = np.bincount(of_account)[of_account] >= min_size
+    return pd.DataFrame({"cluster_id": of_account[keep].astype(str), "account_id": accounts.to_numpy()[keep]})
+
+
+def evaluate(listed: pd.DataFrame, truth: pd.DataFrame) -> Quality:
+    planted = truth["campaign_id"] != ""
+    is_listed = truth["account_id"].isin(set(listed["account_id"]))
+    tp = int((is_listed & planted).sum())
+    precision = tp / int(is_listed.sum()) if is_listed.any() else 1.0
+    recall = tp / int(planted.sum()) if planted.any() else 1.0
+    joined = listed.merge(truth, on="account_id", how="inner")
+    campaigns = truth.loc[planted, "campaign_id"].unique()
+    clusters_per_campaign = joined[joined["campaign_id"] != ""].groupby("campaign_id")["cluster_id"].nunique()
+    whole = (
+        float(np.mean([1 <= clusters_per_campaign.get(c, 0) <= 3 for c in campaigns]))
+        if len(campaigns)
+        else 1.0
+    )
+    whole_found = float((clusters_per_campaign <= 3).mean()) if len(clusters_per_campaign) else 1.0
+    benign = truth[truth["kind"].str.startswith("benign_") & (truth["group_id"] != "")]
+    share = benign.assign(listed=is_listed[benign.index]).groupby("group_id")["listed"].mean()
+    worst = share.idxmax() if len(share) and share.max() > 0 else ""
+    by_pattern = truth[planted].assign(listed=is_listed[planted]).groupby("pattern")["listed"].mean()
+    return Quality(
+        precision=precision,
+        recall=recall,
+        whole=whole,
+        whole_found=whole_found,
+        worst_group_share=float(share.max()) if len(share) else 0.0,
+        worst_group=str(worst),
+        groups_over_1pct=int((share > 0.01).sum()),
+        listed=int(is_listed.sum()),
+        clusters=int(listed["cluster_id"].nunique()),
+        recall_by_pattern={str(k): round(float(v), 4) for k, v in by_pattern.items()},
+    )
+
+
+def truth_of(export_dir: Path) -> pd.DataFrame:
+    return pd.read_csv(export_dir / "truth.csv", dtype=str, keep_default_na=False)
+
+
+def run(accounts: int, seeds: list[int], variants: list[str], work: Path, with_baseline: bool) -> list[dict]:
     work.mkdir(parents=True, exist_ok=True)
-    out = []
-    for n in sizes:
-        for seed in seeds:
-            store, export_dir, secs = prepare(work, n, seed)
-            truth = truth_frame(export_dir)
-            ours = evaluate(default_export(store), truth)
-            base = evaluate(baseline(store), truth)
-            store.close()
-            out.append({"accounts": n, "seed": seed, "detect_s": secs, "ours": ours, "baseline": base})
-            print(f"# {n} seed {seed}: ours {ours}\n#   baseline {base}", file=sys.stderr)
-    return out
+    results = []
+    for seed in seeds:
+        for variant in variants:
+            export_dir = export_for(work, accounts, seed, variant)
+            truth = truth_of(export_dir)
+            listed, seconds = listed_by_detector(export_dir, work)
+            row = {
+                "seed": seed,
+                "variant": variant,
+                "seconds": seconds,
+                "ours": asdict(evaluate(listed, truth)),
+            }
+            if with_baseline and variant == "full":
+                row["baseline"] = asdict(evaluate(listed_by_baseline(export_dir), truth))
+            print(f"# seed {seed} {variant}: {row['ours']}", file=sys.stderr, flush=True)
+            results.append(row)
+    return results
 
 
-def markdown(results: list[dict[str, Any]]) -> str:
-    lines = [
-        "| accounts | seed | detect s | precision | recall | purity | campaigns recovered | flagged clusters "
-        "| false positives by kind | baseline precision | baseline recall | baseline purity |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+def markdown(results: list[dict], variants: list[str]) -> str:
+    """Mean over seeds per variant, then one line per seed and variant."""
+    head = (
+        "| variant | precision | recall | campaigns as <= 3 clusters (of all / of found) | worst benign group listed "
+        "| benign groups > 1 % | seeds |\n|---|---|---|---|---|---|---|"
+    )
+    lines = [head]
+    for variant in variants:
+        rows = [r["ours"] for r in results if r["variant"] == variant]
+        if not rows:
+            continue
+        mean = {
+            k: float(np.mean([r[k] for r in rows])) for k in ("precision", "recall", "whole", "whole_found")
+        }
+        over = max(r["groups_over_1pct"] for r in rows)
+        seeds = ", ".join(str(r["seed"]) for r in results if r["variant"] == variant)
+        lines.append(
+            f"| {variant} | {mean['precision']:.4f} | {mean['recall']:.4f} | {mean['whole']:.3f} / {mean['whole_found']:.3f} | "
+            f"{max(r['worst_group_share'] for r in rows):.3f} | {over} (max) | {seeds} |"
+        )
+    lines += [
+        "",
+        "| seed | variant | precision | recall | whole | worst group | recall by pattern | s |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        o, b = r["ours"], r["baseline"]
-        fp = ", ".join(f"{k} {v}" for k, v in sorted(o.false_positives.items())) or "none"
+        o = r["ours"]
+        patterns = ", ".join(f"{k} {v:.2f}" for k, v in sorted(o["recall_by_pattern"].items()))
         lines.append(
-            f"| {r['accounts']:,} | {r['seed']} | {r['detect_s']:.1f} | {o.precision:.4f} | {o.recall:.4f} | "
-            f"{o.purity:.4f} | {o.recovered}/{o.campaigns} | {o.flagged_clusters} | {fp} | {b.precision:.4f} | "
-            f"{b.recall:.4f} | {b.purity:.4f} |"
+            f"| {r['seed']} | {r['variant']} | {o['precision']:.4f} | {o['recall']:.4f} | {o['whole']:.3f} | "
+            f"{o['worst_group'] or '-'} {o['worst_group_share']:.3f} | {patterns} | {r['seconds']:.0f} |"
         )
+        if "baseline" in r:
+            b = r["baseline"]
+            lines.append(
+                f"| {r['seed']} | naive baseline | {b['precision']:.4f} | {b['recall']:.4f} | {b['whole']:.3f} | {b['worst_group']} {b['worst_group_share']:.3f} | | |"
+            )
     return "\n".join(lines)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", type=int, nargs="+", default=[100_000])
-    ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    ap.add_argument("--set", choices=["tune", "report"], default="report", dest="seed_set")
+    ap.add_argument("--seeds", type=int, nargs="+", help="override the set's seeds")
+    ap.add_argument("--accounts", type=int, default=100_000)
+    ap.add_argument("--variants", nargs="+", choices=VARIANTS, default=list(VARIANTS))
     ap.add_argument("--work", type=Path, default=Path("/tmp/linkgraph-bench-quality"))
+    ap.add_argument("--baseline", action="store_true", help="also score the naive baseline (full variant)")
     args = ap.parse_args()
-    logging.basicConfig(level=logging.WARNING)
-    print(markdown(run(args.sizes, args.seeds, args.work)))
+    seeds = args.seeds or list(TUNE_SEEDS if args.seed_set == "tune" else REPORT_SEEDS)
+    if args.seed_set == "tune" and set(seeds) & set(REPORT_SEEDS):
+        raise SystemExit("report seeds must never be used for tuning")
+    results = run(args.accounts, seeds, args.variants, args.work, args.baseline)
+    (args.work / f"results-{args.seed_set}.json").write_text(json.dumps(results, indent=1))
+    print(f"accounts {args.accounts:,}, {args.seed_set} seeds {seeds}\n")
+    print(markdown(results, args.variants))
 
 
 if __name__ == "__main__":

@@ -148,20 +148,40 @@ def cli(verbose: int) -> None:
     type=click.Choice(["csv", "csv.gz", "jsonl", "jsonl.gz", "parquet"]),
     help="File encoding.",
 )
-def generate(out_dir: Path, accounts: int, seed: int, fmt: str) -> None:
+@click.option(
+    "--scenario",
+    default="classic",
+    show_default=True,
+    type=click.Choice(["classic", "evaluation"]),
+    help="classic: the demo; evaluation: randomised campaign patterns, look-alikes and vendor spellings.",
+)
+@click.option(
+    "--variant",
+    default="full",
+    show_default=True,
+    type=click.Choice(["full", "no_ip_intel", "no_usage", "no_user_agents", "minimal"]),
+    help="Write a partial export (minimal: accounts, payment_methods, ip_events without user agents/proxy names).",
+)
+def generate(out_dir: Path, accounts: int, seed: int, fmt: str, scenario: str, variant: str) -> None:
     """Write a realistic demo export with planted campaigns and benign look-alikes.
 
-    Also writes OUT_DIR/truth.csv (account_id, campaign_id, kind) for measuring detection.
+    Also writes OUT_DIR/truth.csv (account_id, campaign_id, kind; the evaluation scenario adds
+    group_id and pattern) for measuring detection.
 
-    Example: linkgraph generate /tmp/demo --accounts 100000 --seed 7
+    Example: linkgraph generate /tmp/demo --accounts 100000 --seed 7 --scenario evaluation --variant minimal
     """
     from linkgraph.generator import GenerateSettings
     from linkgraph.generator import generate as run_generate
 
+    settings = GenerateSettings(
+        accounts=accounts,
+        seed=seed,
+        fmt=fmt,
+        scenario=scenario,  # type: ignore[arg-type]  # click.Choice checked it
+        variant=variant,  # type: ignore[arg-type]
+    )
     with progress_bar() as progress:
-        report = run_generate(
-            out_dir, GenerateSettings(accounts=accounts, seed=seed, fmt=fmt), progress=_stages(progress, 8)
-        )
+        report = run_generate(out_dir, settings, progress=_stages(progress, 9))
     rows = ", ".join(f"{k} {v:,}" for k, v in report.counts.items())
     out.print(
         f"wrote {out_dir} in {report.seconds:.1f}s: {rows}; "

@@ -38,8 +38,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from linkgraph.generator.population import build_population
+from linkgraph.generator.scenario import SCENARIOS, ScenarioName, draw_scenario
 from linkgraph.generator.tables import EXPORT_TABLES
-from linkgraph.generator.writing import FORMATS, TRUTH_FILE, write_export
+from linkgraph.generator.writing import FORMATS, TRUTH_FILE, VARIANTS, Variant, write_export
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +56,19 @@ class GenerateSettings:
     seed: int = 1
     fmt: str = "csv"  # csv | csv.gz | jsonl | jsonl.gz | parquet
     start: str = "2026-01-01"  # first day of the period (UTC); the period is PERIOD_DAYS long
-    campaigns: int | None = None  # default: ~30 at 100k-1M accounts, >= 4 at 1k
+    campaigns: int | None = None  # default: ~30 at 100k-1M accounts, >= 4 at 1k (classic only)
+    scenario: ScenarioName = "classic"  # "evaluation": randomised patterns, look-alikes, spellings
+    variant: Variant = "full"  # partial exports: no_ip_intel, no_usage, no_user_agents, minimal
 
     def validate(self) -> None:
         if self.accounts < 200:
             raise ValueError("generate at least 200 accounts")
+        if self.scenario not in SCENARIOS:
+            raise ValueError(f"unknown scenario {self.scenario!r}; choose one of {', '.join(SCENARIOS)}")
+        if self.variant not in VARIANTS:
+            raise ValueError(f"unknown variant {self.variant!r}; choose one of {', '.join(VARIANTS)}")
+        if self.scenario == "evaluation" and self.accounts < 5000:
+            raise ValueError("the evaluation scenario needs at least 5000 accounts")
         if self.fmt not in FORMATS:
             raise ValueError(f"unknown format {self.fmt!r}; choose one of {', '.join(FORMATS)}")
         if self.campaigns is not None and not 0 <= self.campaigns <= max(1, self.accounts // 40):
@@ -100,11 +109,12 @@ def generate(
             progress(msg)
 
     step(f"building {settings.accounts:,} accounts")
+    scenario = draw_scenario(settings.scenario, settings.accounts, settings.seed)
     pop = build_population(
-        settings.accounts, settings.seed, settings.start, PERIOD_DAYS, settings.campaigns, step
+        settings.accounts, settings.seed, settings.start, PERIOD_DAYS, settings.campaigns, step, scenario
     )
-    step(f"writing {settings.fmt} files")
-    counts = write_export(pop, out, settings.fmt)
+    step(f"writing {settings.fmt} files ({settings.variant})")
+    counts = write_export(pop, out, settings.fmt, settings.variant)
     seconds = time.perf_counter() - t0
     step(f"done in {seconds:.1f} s")
     return GenerateReport(
@@ -116,4 +126,14 @@ def generate(
     )
 
 
-__all__ = ["FORMATS", "PERIOD_DAYS", "TABLES", "TRUTH_FILE", "GenerateReport", "GenerateSettings", "generate"]
+__all__ = [
+    "FORMATS",
+    "PERIOD_DAYS",
+    "SCENARIOS",
+    "TABLES",
+    "TRUTH_FILE",
+    "VARIANTS",
+    "GenerateReport",
+    "GenerateSettings",
+    "generate",
+]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from linkgraph.generator import vocabulary as vocab
 from linkgraph.generator.state import DAY, HOUR, GenerationState
 
 # Category mixes (order of vocabulary.CATEGORIES): ordinary users chat; developers code.
@@ -95,3 +96,78 @@ def add_organic_usage(
         tokens=tokens,
         jailbreaks=np.minimum(jailbreaks, requests),
     )
+
+
+# ----------------------------------------------------------------------------- rows built directly
+# Scenario groups replace their organic rows with rows built from these helpers.
+def home_addresses(state: GenerationState, k: int) -> np.ndarray:
+    """``k`` addresses at random ISPs (a home line each)."""
+    return state.sample_by_network(state.world.isps, state.rng.integers(0, len(state.world.isps), k))
+
+
+def add_access_rows(
+    state: GenerationState,
+    accounts: np.ndarray,
+    ips: np.ndarray | int,
+    first_seen: np.ndarray,
+    duration: tuple[int, int],
+    user_agent: np.ndarray | int,
+    device: np.ndarray | int,
+    provider: np.ndarray | int = -1,
+    median_requests: float = 25,
+) -> None:
+    """Access rows with the given start times and a random duration in ``duration`` seconds."""
+    rng, k = state.rng, len(accounts)
+    last_seen = first_seen + rng.integers(duration[0], duration[1], k)
+    requests = 1 + rng.lognormal(np.log(median_requests), 1.0, k).astype(np.int64)
+    state.events.add(
+        account=accounts,
+        ip=ips,
+        first_seen=first_seen,
+        last_seen=last_seen,
+        requests=requests,
+        user_agent=user_agent,
+        device=device,
+        provider=provider,
+    )
+
+
+def add_usage_rows(
+    state: GenerationState,
+    accounts: np.ndarray,
+    days: np.ndarray,
+    category_mix: np.ndarray,
+    median_requests: np.ndarray | float,
+    spread: float,
+    jailbreak_rate: float = 0.0,
+) -> None:
+    """Usage rows on the given days; ``spread`` is the lognormal sigma of the daily volume."""
+    rng, k = state.rng, len(accounts)
+    category = rng.choice(len(category_mix), size=k, p=np.asarray(category_mix) / np.sum(category_mix))
+    requests = 1 + (np.asarray(median_requests) * rng.lognormal(0.0, spread, k)).astype(np.int64)
+    tokens = (requests * rng.lognormal(np.log(2500), 0.4, k)).astype(np.int64)
+    jailbreaks = rng.binomial(requests, jailbreak_rate) if jailbreak_rate > 0 else np.zeros(k, np.int64)
+    state.usage.add(
+        account=accounts, day=days, category=category, requests=requests, tokens=tokens, jailbreaks=jailbreaks
+    )
+
+
+def forget_rows(state: GenerationState, accounts: np.ndarray, tables: tuple[str, ...]) -> None:
+    """Drop the organic rows of ``accounts`` from ``events``, ``payments`` and/or ``usage``."""
+    for name in tables:
+        columns = {"events": state.events, "payments": state.payments, "usage": state.usage}[name]
+        columns.drop_accounts(state.rng, accounts, state.n, keep_share=0.0)
+
+
+def own_cards(
+    state: GenerationState, accounts: np.ndarray, added: np.ndarray, prepaid_share: float
+) -> np.ndarray:
+    """One new card per account (some prepaid), added at ``added``; the card serials."""
+    rng, k = state.rng, len(accounts)
+    prepaid = rng.random(k) < prepaid_share
+    method = vocab.METHOD_TYPE_INDEX
+    types = np.where(prepaid, method["prepaid_card"], method["card"])
+    bins = np.where(prepaid, rng.choice(vocab.PREPAID_BINS, k), rng.choice(vocab.CARD_BINS, k))
+    cards = state.new_cards(k, types, bins, state.account["country"][accounts])
+    state.payments.add(account=accounts, card=cards, added=added)
+    return cards

@@ -17,7 +17,8 @@ import numpy as np
 from linkgraph.generator import vocabulary as vocab
 from linkgraph.generator.activity import Clients, add_organic_events
 from linkgraph.generator.identities import throwaway_emails
-from linkgraph.generator.records import KIND_INDEX, PLAN_INDEX, STATUS_INDEX
+from linkgraph.generator.records import PLAN_INDEX, STATUS_INDEX
+from linkgraph.generator.scenario import CLASSIC_STYLE, CampaignStyle
 from linkgraph.generator.state import DAY, HOUR, GenerationState
 from linkgraph.generator.world import v6_codes
 
@@ -45,42 +46,41 @@ class ProxyPlan:
 
 
 def add_campaigns(state: GenerationState, sizes: np.ndarray) -> None:
-    """Plant every campaign in the first ``sizes.sum()`` account indices."""
-    proxy_order = state.rng.permutation(len(state.world.proxies))
+    """Plant every classic campaign in the first ``sizes.sum()`` account indices."""
+    state.proxy_order = state.rng.permutation(len(state.world.proxies))
     start = 0
     width = max(2, len(str(len(sizes))))
     for c, size in enumerate(sizes):
         members = np.arange(start, start + int(size))
         start += int(size)
-        state.campaign_names.append(f"camp_{c + 1:0{width}d}")
-        main_proxy = int(proxy_order[c % len(proxy_order)])
-        _add_campaign(state, c, members, main_proxy)
+        add_operation(state, members, f"camp_{c + 1:0{width}d}", CLASSIC_STYLE)
 
 
-def _add_campaign(state: GenerationState, c: int, members: np.ndarray, main_proxy: int) -> None:
-    """One distillation network, in the order its identifiers are drawn."""
-    state.account["kind"][members] = KIND_INDEX["campaign"]
-    state.account["campaign"][members] = c
-    timeline = _timeline(state, members)
+def add_operation(state: GenerationState, members: np.ndarray, name: str, style: CampaignStyle) -> None:
+    """One proxy-based distillation network, in the order its identifiers are drawn."""
+    c = state.new_campaign(name, style.pattern, members)
+    main_proxy = int(state.proxy_order[c % len(state.proxy_order)])
+    state.campaign_main_proxies[c] = main_proxy
+    timeline = _timeline(state, members, style)
     countries = _account_attributes(state, members)
-    _prepaid_cards(state, members, timeline, countries)
-    device_main, device_own = _shared_devices(state, timeline, len(members))
-    proxies = _proxy_plan(state, timeline, len(members), main_proxy)
-    browser = _proxy_events(state, members, timeline, proxies, device_main, device_own)
-    _control_host_events(state, members, timeline)
+    _prepaid_cards(state, members, timeline, countries, style)
+    device_main, device_own = _shared_devices(state, timeline, len(members), style)
+    proxies = _proxy_plan(state, timeline, len(members), main_proxy, style)
+    browser = _proxy_events(state, members, timeline, proxies, device_main, device_own, style)
+    _control_host_events(state, members, timeline, style)
     _operator_slip_events(state, members, timeline, browser, device_main)
-    state.emails.campaign.append(throwaway_emails(state.rng, len(members)))
-    _campaign_usage(state, members, timeline)
+    state.emails.campaign.append(throwaway_emails(state.rng, len(members), state.disposable_domains))
+    _campaign_usage(state, members, timeline, style)
 
 
-def _timeline(state: GenerationState, members: np.ndarray) -> Timeline:
+def _timeline(state: GenerationState, members: np.ndarray, style: CampaignStyle) -> Timeline:
     """2-4 sign-up bursts; 1-2 ban waves, each followed by replacements within a day."""
     rng, s = state.rng, len(members)
-    n_original = max(2, int(round(s * rng.uniform(0.6, 0.8))))
+    n_original = max(2, int(round(s * rng.uniform(*style.original_share))))
     n_replacement = s - n_original
     day0 = int(rng.integers(2, max(3, state.period_days - 110)))
-    n_burst = min(int(rng.integers(2, 5)), max(1, n_original // 6))  # bursts of 6+ accounts
-    burst_time = state.start_s + day0 * DAY + np.sort(rng.integers(0, 30 * DAY, n_burst))
+    n_burst = min(int(rng.integers(*style.bursts)), max(1, n_original // 6))  # bursts of 6+ accounts
+    burst_time = state.start_s + day0 * DAY + np.sort(rng.integers(0, style.burst_spread_days * DAY, n_burst))
     burst_width = rng.integers(1 * HOUR, 8 * HOUR, n_burst)
     burst = rng.choice(n_burst, size=n_original, p=rng.dirichlet(np.full(n_burst, 3.0)))
     created = np.zeros(s, np.int64)
@@ -153,12 +153,16 @@ def _account_attributes(state: GenerationState, members: np.ndarray) -> np.ndarr
 
 
 def _prepaid_cards(
-    state: GenerationState, members: np.ndarray, timeline: Timeline, countries: np.ndarray
+    state: GenerationState,
+    members: np.ndarray,
+    timeline: Timeline,
+    countries: np.ndarray,
+    style: CampaignStyle,
 ) -> None:
     """Prepaid cards shared by groups of 3-8 originals (a quarter with a second card);
     replacements reuse their parent's; a few members also add another group's card."""
     rng, s, created = state.rng, len(members), timeline.created
-    group = state.random_groups(timeline.n_original, 3, 9)
+    group = state.random_groups(timeline.n_original, *style.card_group)
     n_groups = int(group.max()) + 1
     bins = rng.choice(vocab.PREPAID_BINS, size=int(rng.integers(1, 3)), replace=False)
     card_country = int(rng.choice(countries)) if rng.random() < 0.5 else vocab.COUNTRIES.index("US")
@@ -187,16 +191,20 @@ def _prepaid_cards(
         )
 
 
-def _shared_devices(state: GenerationState, timeline: Timeline, s: int) -> tuple[np.ndarray, np.ndarray]:
+def _shared_devices(
+    state: GenerationState, timeline: Timeline, s: int, style: CampaignStyle
+) -> tuple[np.ndarray, np.ndarray]:
     """Devices shared in groups of 2-6 (a VM image, a phone farm); some accounts add their own."""
-    group = state.random_groups(timeline.n_original, 2, 7)
+    group = state.random_groups(timeline.n_original, *style.device_group)
     group_device = state.new_devices(int(group.max()) + 1)
     device_main = group_device[group[timeline.parent]]
     device_own = np.where(state.rng.random(s) < 0.2, state.new_devices(s), -1)
     return device_main, device_own
 
 
-def _proxy_plan(state: GenerationState, timeline: Timeline, s: int, main_proxy: int) -> ProxyPlan:
+def _proxy_plan(
+    state: GenerationState, timeline: Timeline, s: int, main_proxy: int, style: CampaignStyle
+) -> ProxyPlan:
     """1-3 residential providers, each with a campaign pool of exits in time order.
 
     The main provider goes round a shuffled list so campaigns overlap as little as the
@@ -211,7 +219,7 @@ def _proxy_plan(state: GenerationState, timeline: Timeline, s: int, main_proxy: 
     pools, pool_times = [], []
     for j, provider in enumerate(providers):
         network = proxies[provider]
-        size = max(8, int(s * rng.uniform(1.0, 2.5) * weights[j]))
+        size = max(8, int(s * rng.uniform(*style.pool_factor) * weights[j]))
         pool = network.sample_v4(rng, size)
         if network.v6_32 is not None and rng.random() < 0.5:
             k6 = max(2, size // 6)
@@ -233,6 +241,7 @@ def _proxy_events(
     proxies: ProxyPlan,
     device_main: np.ndarray,
     device_own: np.ndarray,
+    style: CampaignStyle,
 ) -> int:
     """Access rows through the proxy pools; returns the campaign's one browser user agent.
 
@@ -256,7 +265,7 @@ def _proxy_events(
         ips[chosen] = proxies.pools[j][np.clip(at, 0, len(proxies.pools[j]) - 1)]
     last_seen = np.minimum(t + rng.integers(10 * 60, 3 * DAY, k), active_end[owner])
     requests = 20 + rng.lognormal(np.log(300), 0.9, k).astype(np.int64)
-    user_agent, browser = _automation_user_agents(state, k)
+    user_agent, browser = _automation_user_agents(state, k, style)
     use_own = (device_own[owner] >= 0) & (rng.random(k) < 0.4)
     device = np.where(use_own, device_own[owner], device_main[owner])
     device = np.where(rng.random(k) < 0.05, -1, device)
@@ -273,7 +282,7 @@ def _proxy_events(
     return browser
 
 
-def _automation_user_agents(state: GenerationState, k: int) -> tuple[np.ndarray, int]:
+def _automation_user_agents(state: GenerationState, k: int, style: CampaignStyle) -> tuple[np.ndarray, int]:
     """1-3 HTTP libraries or a custom client on most rows, otherwise the campaign's one browser."""
     rng, agents = state.rng, state.user_agents
     n_libraries = int(rng.integers(1, 3))
@@ -286,7 +295,9 @@ def _automation_user_agents(state: GenerationState, k: int) -> tuple[np.ndarray,
         tools.append(agents.add(f"{vocab.CUSTOM_TOOL_WORDS[w1]}-{vocab.CUSTOM_TOOL_WORDS[w2]}/{version}"))
     browser = int(rng.choice(agents.browser))
     user_agent = np.where(
-        rng.random(k) < rng.uniform(0.75, 0.95), np.array(tools)[rng.integers(0, len(tools), k)], browser
+        rng.random(k) < rng.uniform(*style.automation_share),
+        np.array(tools)[rng.integers(0, len(tools), k)],
+        browser,
     )
     return user_agent, browser
 
@@ -301,19 +312,21 @@ def _logged_provider(state: GenerationState, proxies: ProxyPlan, provider_of_row
     return np.where(enriched, code, -1)
 
 
-def _control_host_events(state: GenerationState, members: np.ndarray, timeline: Timeline) -> None:
-    """Some campaigns run a control host in a cloud, hit by many members with curl/requests."""
+def _control_host_events(
+    state: GenerationState, members: np.ndarray, timeline: Timeline, style: CampaignStyle
+) -> None:
+    """Some campaigns run control hosts (workers) in a cloud, hit by many members with scripts."""
     rng = state.rng
-    if rng.random() >= 0.4:
+    if rng.random() >= style.control_host_chance:
         return
     cloud = state.world.clouds[int(rng.integers(len(state.world.clouds)))]
-    host = cloud.sample_v4(rng, 1)
-    who = np.flatnonzero(rng.random(len(members)) < 0.3)
+    hosts = cloud.sample_v4(rng, style.control_hosts)
+    who = np.flatnonzero(rng.random(len(members)) < style.control_host_share)
     if not len(who):
         return
     state.events.add(
         account=members[who],
-        ip=host[0],
+        ip=hosts[0] if len(hosts) == 1 else hosts[rng.integers(0, len(hosts), len(who))],
         first_seen=timeline.created[who] + 600,
         last_seen=timeline.active_end[who],
         requests=rng.integers(5, 50, len(who)),
@@ -348,7 +361,9 @@ def _operator_slip_events(
     )
 
 
-def _campaign_usage(state: GenerationState, members: np.ndarray, timeline: Timeline) -> None:
+def _campaign_usage(
+    state: GenerationState, members: np.ndarray, timeline: Timeline, style: CampaignStyle
+) -> None:
     """Usage most active days: distillation categories, big outputs, jailbreak probing."""
     rng, s = state.rng, len(members)
     created, active_end = timeline.created, timeline.active_end
@@ -356,7 +371,7 @@ def _campaign_usage(state: GenerationState, members: np.ndarray, timeline: Timel
     owner = np.repeat(np.arange(s), n_rows)
     k = len(owner)
     t = created[owner] + (rng.random(k) * (active_end[owner] - created[owner])).astype(np.int64)
-    category_mix = rng.dirichlet([4, 3, 2.5, 2, 0.3, 0.6, 0.3, 0.1])
+    category_mix = rng.dirichlet(list(style.category_mix))
     category = rng.choice(8, size=k, p=category_mix)
     requests = 30 + rng.lognormal(np.log(rng.uniform(400, 1500)), 0.6, k).astype(np.int64)
     tokens = (requests * rng.lognormal(np.log(rng.uniform(2500, 6000)), 0.4, k)).astype(np.int64)

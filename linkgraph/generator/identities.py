@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -80,7 +82,7 @@ def _unique_after_normalisation(
     return local
 
 
-def throwaway_emails(rng: np.random.Generator, s: int) -> pa.Array:
+def throwaway_emails(rng: np.random.Generator, s: int, disposable_domains: Sequence[str]) -> pa.Array:
     """A campaign's addresses: random local parts at disposable or fresh domains, or gmail variants.
 
     Each campaign uses one or two of three patterns (0 disposable, 1 freshly registered
@@ -92,9 +94,9 @@ def throwaway_emails(rng: np.random.Generator, s: int) -> pa.Array:
     pattern = np.where(rng.random(s) < 0.7, patterns[0], patterns[-1])
     width = int(rng.integers(8, 14))
     random_local = random_alnum(rng, s, width).to_pylist()
+    n_domains = int(rng.integers(1, 4))
     disposable = [
-        vocab.DISPOSABLE[i]
-        for i in rng.choice(len(vocab.DISPOSABLE), size=int(rng.integers(1, 4)), replace=False)
+        disposable_domains[i] for i in rng.choice(len(disposable_domains), size=n_domains, replace=False)
     ]
     fresh = [_fresh_domain(rng) for _ in range(int(rng.integers(1, 3)))]
     n_base = max(1, s // int(rng.integers(8, 30)))

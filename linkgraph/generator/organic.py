@@ -18,6 +18,7 @@ from linkgraph.generator import vocabulary as vocab
 from linkgraph.generator.activity import Clients, add_organic_events, add_organic_usage
 from linkgraph.generator.identities import company_domain
 from linkgraph.generator.lookalikes import onboarding_times
+from linkgraph.generator.lookalikes_people import signup_wave_times
 from linkgraph.generator.plan import LookalikePlan
 from linkgraph.generator.records import KIND_INDEX, PLAN_INDEX
 from linkgraph.generator.state import GenerationState, OrganicTraits
@@ -84,6 +85,9 @@ def _sign_ups(state: GenerationState, plan: LookalikePlan, low: int, high: int) 
     created = state.organic_signup_times(high - low)
     e0, e1 = state.bounds["enterprise"]
     created[e0 - low : e1 - low] = onboarding_times(state, plan.team_sizes)
+    if state.scenario.signup_waves:
+        w0, w1 = state.bounds["signup_wave"]
+        created[w0 - low : w1 - low] = signup_wave_times(state, state.scenario.signup_waves)
     account["created"][low:high] = created
     account["kind"][low:high] = KIND_INDEX["background"]
     account["campaign"][low:high] = -1
@@ -252,9 +256,8 @@ def _payment_methods(
     n_methods = rng.choice([0, 1, 2, 3], size=m, p=[0.05, 0.62, 0.28, 0.05])
     owner = np.repeat(np.arange(m), n_methods)
     k = len(owner)
-    types = rng.choice(
-        [METHOD["card"], METHOD["paypal"], METHOD["prepaid_card"]], size=k, p=[0.86, 0.12, 0.02]
-    )
+    mix = list(state.scenario.organic_payment_mix)
+    types = rng.choice([METHOD["card"], METHOD["paypal"], METHOD["prepaid_card"]], size=k, p=mix)
     bins = np.where(
         types == METHOD["prepaid_card"],
         rng.choice(vocab.PREPAID_BINS, size=k),
@@ -313,7 +316,7 @@ def _email_domains_and_orgs(
         np.where(
             draw < 0.997,
             n_webmail + company,
-            n_webmail + n_companies + rng.integers(0, len(vocab.DISPOSABLE), m),
+            n_webmail + n_companies + rng.integers(0, len(state.disposable_domains), m),
         ),
     )
     family_last = rng.integers(0, len(vocab.LAST_NAMES), households.n_families)
@@ -338,7 +341,7 @@ def _email_domains_and_orgs(
         primary_user_agent=clients.user_agent,
         is_developer=clients.is_developer,
         email_domain=domain,
-        email_domains=list(vocab.WEBMAIL) + company_domains + list(vocab.DISPOSABLE),
+        email_domains=list(vocab.WEBMAIL) + company_domains + list(state.disposable_domains),
         email_last_name=last,
         enterprise_domain_combos=combos[:100],
     )

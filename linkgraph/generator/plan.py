@@ -74,8 +74,17 @@ def plan_lookalikes(state: GenerationState, non_campaign: int) -> LookalikePlan:
     )
 
 
-def assign_blocks(state: GenerationState, n_campaign_accounts: int, plan: LookalikePlan) -> None:
-    """Set ``state.bounds``: the index range of every planted kind."""
+def assign_blocks(
+    state: GenerationState,
+    n_campaign_accounts: int,
+    plan: LookalikePlan,
+    scenario_blocks: list[tuple[str, int]],
+) -> None:
+    """Set ``state.bounds``: the index range of every planted kind.
+
+    ``scenario_blocks`` (organic-based groups a scenario overlays) come after the classic
+    look-alikes, so a scenario without them lays the classic blocks out as always.
+    """
     non_campaign = state.n - n_campaign_accounts
     blocks = [
         ("enterprise", int(plan.team_sizes.sum())),
@@ -83,6 +92,7 @@ def assign_blocks(state: GenerationState, n_campaign_accounts: int, plan: Lookal
         ("family", int(plan.family_sizes.sum())),
         ("vpn", int(0.03 * non_campaign)),
         ("datacenter", int(0.02 * non_campaign)),
+        *scenario_blocks,
     ]
     used = sum(size for _, size in blocks)
     if used > 0.6 * non_campaign:

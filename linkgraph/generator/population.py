@@ -31,20 +31,31 @@ from linkgraph.generator.lookalikes import (
 from linkgraph.generator.organic import add_organic_accounts
 from linkgraph.generator.plan import assign_blocks, campaign_sizes, plan_lookalikes
 from linkgraph.generator.records import Population
+from linkgraph.generator.scenario import Scenario
+from linkgraph.generator.scenario_groups import add_scenario_groups
 from linkgraph.generator.state import DAY, GenerationState
 from linkgraph.generator.text import take
 from linkgraph.generator.world import World
 
 
 def build_population(
-    n: int, seed: int, start: str, period_days: int, campaigns: int | None, step: Callable[[str], None]
+    n: int,
+    seed: int,
+    start: str,
+    period_days: int,
+    campaigns: int | None,
+    step: Callable[[str], None],
+    scenario: Scenario | None = None,
 ) -> Population:
     """Generate every account and row for ``n`` accounts (see the module docstring)."""
-    state = GenerationState(n, seed, start, period_days)
-    sizes = campaign_sizes(n, campaigns, state.rng)
-    n_campaign_accounts = int(sizes.sum())
+    scenario = scenario or Scenario()
+    state = GenerationState(n, seed, start, period_days, scenario)
+    sizes = campaign_sizes(
+        n, campaigns if scenario.name == "classic" else scenario.classic_campaigns, state.rng
+    )
+    n_campaign_accounts = int(sizes.sum()) + scenario.campaign_block()
     plan = plan_lookalikes(state, n - n_campaign_accounts)
-    assign_blocks(state, n_campaign_accounts, plan)
+    assign_blocks(state, n_campaign_accounts, plan, scenario.organic_blocks())
     step("organic accounts")
     add_organic_accounts(state, plan, n_campaign_accounts, n)
     step("benign look-alikes")
@@ -55,10 +66,13 @@ def build_population(
     step(f"{len(sizes)} campaigns")
     add_campaigns(state, sizes)
     add_cross_links(state)
-    return finish_population(state, sizes)
+    if scenario.name != "classic":
+        step("scenario patterns and look-alikes")
+        add_scenario_groups(state, plan, first=int(sizes.sum()))
+    return finish_population(state, n_campaign_accounts)
 
 
-def finish_population(state: GenerationState, sizes: np.ndarray) -> Population:
+def finish_population(state: GenerationState, n_campaign_accounts: int) -> Population:
     """Base emails, intelligence rows, time order; the ``Population`` the tables are built from."""
     events, payments, usage = (
         state.events.concatenate(),
@@ -77,8 +91,8 @@ def finish_population(state: GenerationState, sizes: np.ndarray) -> Population:
         n=state.n,
         start_s=state.start_s,
         end_s=state.end_s,
-        n_campaigns=len(sizes),
-        n_campaign_accounts=int(sizes.sum()),
+        n_campaigns=len(state.campaign_names),
+        n_campaign_accounts=int((state.account["campaign"] >= 0).sum()),
         salt=state.salt,
         account=state.account,
         email=email,
@@ -90,6 +104,9 @@ def finish_population(state: GenerationState, sizes: np.ndarray) -> Population:
         provider_names=state.world.provider_names(),
         intel=intel_rows(state.world),
         campaign_names=state.campaign_names,
+        campaign_patterns=state.campaign_patterns,
+        group_names=state.group_names,
+        scenario=state.scenario,
     )
 
 
@@ -109,6 +126,11 @@ def _all_emails(state: GenerationState) -> pa.Array:
     regular = name_emails(state.rng, m, domains, last=last)
     planted = [_concat(state.emails.campaign), _concat(state.emails.enterprise)]
     email = pa.concat_arrays([*planted, regular.cast(pa.string())])
+    if state.emails.replaced:
+        texts = email.to_numpy(zero_copy_only=False).astype(object)
+        for accounts, addresses in state.emails.replaced:
+            texts[accounts] = addresses.to_numpy(zero_copy_only=False)
+        email = pa.array(texts, pa.string())
     if len(email) != state.n:
         raise RuntimeError(f"{len(email)} email addresses for {state.n} accounts")
     return email

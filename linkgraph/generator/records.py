@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
+from linkgraph.generator.scenario import Scenario
+
 KINDS = (
     "background",
     "campaign",
@@ -20,14 +22,20 @@ KINDS = (
     "benign_vpn",
     "benign_enterprise",
     "benign_datacenter",
+    "benign_proxy_user",
+    "benign_classroom",
+    "benign_qa_team",
+    "benign_shared_computer",
+    "benign_resignup",
+    "benign_signup_wave",
 )
 KIND_INDEX = {kind: i for i, kind in enumerate(KINDS)}
 PLANS = ("free", "pro", "team", "enterprise", "api")
 PLAN_INDEX = {plan: i for i, plan in enumerate(PLANS)}
-STATUSES = ("active", "suspended", "banned")
+STATUSES = ("active", "suspended", "banned", "closed")
 STATUS_INDEX = {status: i for i, status in enumerate(STATUSES)}
 
-ACCOUNT_COLUMNS = ("created", "country", "org", "org_verified", "plan", "status", "kind", "campaign")
+ACCOUNT_COLUMNS = ("created", "country", "org", "org_verified", "plan", "status", "kind", "campaign", "group")
 CARD_COLUMNS = ("method_type", "bin", "last4", "billing_country")
 PAYMENT_COLUMNS = ("account", "card", "added")
 EVENT_COLUMNS = ("account", "ip", "first_seen", "last_seen", "requests", "user_agent", "device", "provider")
@@ -91,3 +99,6 @@ class Population:
     provider_names: list[str]
     intel: list[tuple[str, str, str, int]]  # network, provider, kind, asn
     campaign_names: list[str]
+    campaign_patterns: list[str] = field(default_factory=list)
+    group_names: list[str] = field(default_factory=list)
+    scenario: Scenario = field(default_factory=Scenario)

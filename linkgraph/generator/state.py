@@ -18,10 +18,12 @@ from linkgraph.generator.records import (
     ACCOUNT_COLUMNS,
     CARD_COLUMNS,
     EVENT_COLUMNS,
+    KIND_INDEX,
     PAYMENT_COLUMNS,
     USAGE_COLUMNS,
     RowColumns,
 )
+from linkgraph.generator.scenario import Scenario
 from linkgraph.generator.world import Network, World, build_world, v6_codes
 
 DAY = 86_400
@@ -88,12 +90,14 @@ class PlantedEmails:
     campaign: list[pa.Array] = field(default_factory=list)
     enterprise: list[pa.Array] = field(default_factory=list)
     university: list[tuple[np.ndarray, str]] = field(default_factory=list)  # (accounts, domain)
+    replaced: list[tuple[np.ndarray, pa.Array]] = field(default_factory=list)  # (accounts, addresses)
 
 
 class GenerationState:
     """What the steps read and append to; see ``population.build_population`` for the order."""
 
-    def __init__(self, accounts: int, seed: int, start: str, period_days: int) -> None:
+    def __init__(self, accounts: int, seed: int, start: str, period_days: int, scenario: Scenario) -> None:
+        self.scenario = scenario
         self.rng = np.random.default_rng(seed)
         self.n = accounts
         self.start_s = start_epoch(start)
@@ -103,6 +107,7 @@ class GenerationState:
         self.world: World = build_world(self.rng, accounts)
         self.user_agents = UserAgents()
         self.account = {name: np.full(accounts, -1, dtype=np.int64) for name in ACCOUNT_COLUMNS}
+        self.disposable_domains: tuple[str, ...] = scenario.spellings.throwaway_domains or vocab.DISPOSABLE
         self.cards = RowColumns(CARD_COLUMNS)
         self.payments = RowColumns(PAYMENT_COLUMNS)
         self.events = RowColumns(EVENT_COLUMNS)
@@ -114,6 +119,10 @@ class GenerationState:
         self.emails = PlantedEmails()
         self.campaign_proxy_pools: list[np.ndarray] = []
         self.campaign_names: list[str] = []
+        self.campaign_patterns: list[str] = []
+        self.campaign_main_proxies: list[int] = []
+        self.proxy_order = np.zeros(0, np.int64)
+        self.group_names: list[str] = []  # benign look-alike groups (account["group"] indexes it)
         self.organic: OrganicTraits | None = None
 
     # ----------------------------------------------------------------- serial numbers
@@ -148,6 +157,21 @@ class GenerationState:
     def provider_index(self, network: Network) -> int:
         """The network's position in ``world.all_networks()`` (the ``proxy_provider`` code)."""
         return self.world.all_networks().index(network)
+
+    def new_group(self, name: str, members: np.ndarray) -> None:
+        """Record a benign look-alike group (for ``truth.csv``'s ``group_id``)."""
+        self.account["group"][members] = len(self.group_names)
+        self.group_names.append(name)
+
+    def new_campaign(self, name: str, pattern: str, members: np.ndarray) -> int:
+        """Label ``members`` as one campaign; its index."""
+        c = len(self.campaign_names)
+        self.campaign_names.append(name)
+        self.campaign_patterns.append(pattern)
+        self.campaign_main_proxies.append(-1)
+        self.account["kind"][members] = KIND_INDEX["campaign"]
+        self.account["campaign"][members] = c
+        return c
 
     def traits(self) -> OrganicTraits:
         if self.organic is None:

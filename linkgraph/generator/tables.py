@@ -96,17 +96,25 @@ def _accounts_table(pop: Population, accounts: AccountOrder, typed: bool) -> pa.
 
 
 def truth_table(pop: Population, accounts: AccountOrder) -> pa.Table:
-    """``account_id, campaign_id, kind``: what was planted, in sign-up order."""
+    """``account_id, campaign_id, kind``: what was planted, in sign-up order.
+
+    Scenarios with detailed truth add ``group_id`` (the campaign, or the benign look-alike
+    group an account belongs to) and ``pattern`` (the campaign's pattern).
+    """
     campaign = pop.account["campaign"]
     names = take(pop.campaign_names or [""], np.maximum(campaign, 0))
-    table = pa.table(
-        {
-            "account_id": accounts.ids,
-            "campaign_id": _nullable(names, campaign >= 0),
-            "kind": take(KINDS, pop.account["kind"]),
-        }
-    )
-    return table.take(pa.array(accounts.order))
+    columns = {
+        "account_id": accounts.ids,
+        "campaign_id": _nullable(names, campaign >= 0),
+        "kind": take(KINDS, pop.account["kind"]),
+    }
+    if pop.scenario.detailed_truth:
+        group = pop.account["group"]
+        group_names = _nullable(take(pop.group_names or [""], np.maximum(group, 0)), group >= 0)
+        columns["group_id"] = pc.if_else(pa.array(campaign >= 0), names, group_names)
+        patterns = take(pop.campaign_patterns or [""], np.maximum(campaign, 0))
+        columns["pattern"] = _nullable(patterns, campaign >= 0)
+    return pa.table(columns).take(pa.array(accounts.order))
 
 
 def _payments_table(pop: Population, accounts: AccountOrder, typed: bool) -> pa.Table:
@@ -117,17 +125,42 @@ def _payments_table(pop: Population, accounts: AccountOrder, typed: bool) -> pa.
     first = first[np.argsort(payments["added"][first], kind="stable")]
     owner, card, added = payments["account"][first], payments["card"][first], payments["added"][first]
     bins, last4, billing = cards["bin"][card], cards["last4"][card], cards["billing_country"][card]
-    return pa.table(
+    table = pa.table(
         {
             "account_id": accounts.ids.take(pa.array(owner)),
             "payment_fingerprint": token16("fp_", mix48(card.astype(np.uint64) ^ np.uint64(pop.salt))),
-            "method_type": take(vocab.METHOD_TYPES, cards["method_type"][card]),
+            "method_type": take(_method_type_texts(pop), cards["method_type"][card]),
             "card_bin": _nullable(dec_fixed(np.maximum(bins, 0), 6), bins >= 0),
             "card_last4": _nullable(dec_fixed(np.maximum(last4, 0), 4), last4 >= 0),
             "billing_country": _nullable(take(vocab.COUNTRIES, np.maximum(billing, 0)), billing >= 0),
             "added_at": _timestamps(added, typed),
         }
     )
+    spellings = pop.scenario.spellings
+    if spellings.funding_column:
+        table = table.append_column(spellings.funding_column, _funding(pop, card))
+    return table
+
+
+def _method_type_texts(pop: Population) -> list[str]:
+    """``method_type`` text per method code, as this export's processor spells it."""
+    spellings = pop.scenario.spellings
+    texts = list(vocab.METHOD_TYPES)
+    texts[vocab.METHOD_TYPE_INDEX["card"]] = spellings.card_method_type
+    prepaid = spellings.prepaid_method_type or spellings.card_method_type
+    texts[vocab.METHOD_TYPE_INDEX["prepaid_card"]] = prepaid
+    return texts
+
+
+def _funding(pop: Population, card: np.ndarray) -> pa.Array:
+    """The funding column: prepaid for prepaid cards, credit or debit for other cards."""
+    values = pop.scenario.spellings.funding_values
+    method = pop.cards["method_type"][card]
+    debit = (mix48(card.astype(np.uint64)) % np.uint64(3)) == 0
+    code = np.where(method == vocab.METHOD_TYPE_INDEX["prepaid_card"], 2, np.where(debit, 1, 0))
+    texts = take([values["credit"], values["debit"], values["prepaid"]], code)
+    is_card = np.isin(method, [vocab.METHOD_TYPE_INDEX["card"], vocab.METHOD_TYPE_INDEX["prepaid_card"]])
+    return _nullable(texts, is_card)
 
 
 def _aggregate_events(events: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -185,17 +218,26 @@ def _ip_events_table(pop: Population, accounts: AccountOrder, typed: bool) -> pa
             "request_count": pa.array(rows["requests"]),
             "user_agent": take(pop.user_agents, rows["user_agent"]),
             "device_id": _nullable(device_ids, device >= 0),
-            "proxy_provider": _nullable(take(pop.provider_names, np.maximum(provider, 0)), provider >= 0),
+            "proxy_provider": _nullable(
+                take(_logged_provider_names(pop), np.maximum(provider, 0)), provider >= 0
+            ),
         }
     )
 
 
+def _logged_provider_names(pop: Population) -> list[str]:
+    """Provider names as the lab's request logging writes them (may differ from the feed's)."""
+    suffix = pop.scenario.spellings.log_provider_suffix
+    return [name + suffix for name in pop.provider_names] if suffix else pop.provider_names
+
+
 def _intel_table(pop: Population) -> pa.Table:
+    kind = pop.scenario.spellings.intel_kind
     return pa.table(
         {
             "network": pa.array([r[0] for r in pop.intel], pa.string()),
             "provider": pa.array([r[1] for r in pop.intel], pa.string()),
-            "kind": pa.array([r[2] for r in pop.intel], pa.string()),
+            "kind": pa.array([kind.get(r[2], r[2]) for r in pop.intel], pa.string()),
             "asn": pa.array([r[3] for r in pop.intel], pa.int64()),
         }
     )
@@ -220,7 +262,7 @@ def _usage_table(pop: Population, accounts: AccountOrder, typed: bool) -> pa.Tab
             "day": pa.array(days.astype("datetime64[D]")) if typed else iso_dates(days),
             "requests": pa.array(total("requests")),
             "tokens": pa.array(total("tokens")),
-            "category": take(vocab.CATEGORIES, keys & 7),
+            "category": take(pop.scenario.spellings.categories, keys & 7),
             "flagged_jailbreak": pa.array(total("jailbreaks")),
         }
     )

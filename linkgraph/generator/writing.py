@@ -8,6 +8,7 @@ the run time. Gzip streams carry no modification time, so the same tables give t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pyarrow as pa
@@ -21,6 +22,32 @@ from linkgraph.generator.text import join
 
 FORMATS = ("csv", "csv.gz", "jsonl", "jsonl.gz", "parquet")
 TRUTH_FILE = "truth.csv"
+
+# Partial exports, the way a lab's first exports often look.
+Variant = Literal["full", "no_ip_intel", "no_usage", "no_user_agents", "minimal"]
+VARIANTS: tuple[Variant, ...] = ("full", "no_ip_intel", "no_usage", "no_user_agents", "minimal")
+_VARIANT_DROPS: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {
+    # variant: (tables left out, {table: columns left out})
+    "full": ((), {}),
+    "no_ip_intel": (("ip_intel",), {}),
+    "no_usage": (("usage",), {}),
+    "no_user_agents": ((), {"ip_events": ("user_agent",)}),
+    "minimal": (("ip_intel", "usage"), {"ip_events": ("user_agent", "proxy_provider")}),
+}
+
+
+def apply_variant(tables: dict[str, pa.Table], variant: Variant) -> dict[str, pa.Table]:
+    """The tables (and columns) a ``variant`` export keeps; ``truth.csv`` is never stripped."""
+    if variant not in _VARIANT_DROPS:
+        raise ValueError(f"unknown variant {variant!r}; choose one of {', '.join(VARIANTS)}")
+    dropped_tables, dropped_columns = _VARIANT_DROPS[variant]
+    kept = {}
+    for name, table in tables.items():
+        if name in dropped_tables:
+            continue
+        columns = [c for c in dropped_columns.get(name, ()) if c in table.column_names]
+        kept[name] = table.drop_columns(columns) if columns else table
+    return kept
 
 
 def _json_lines(table: pa.Table) -> pa.Array:
@@ -64,11 +91,20 @@ def write_table(table: pa.Table, path: Path, fmt: str) -> None:
             _write_jsonl(table, sink)
 
 
-def write_export(pop: Population, out: Path, fmt: str) -> dict[str, int]:
-    """Write every export table as ``<table>.<fmt>`` plus ``truth.csv``; rows per table."""
+def write_export(pop: Population, out: Path, fmt: str, variant: Variant = "full") -> dict[str, int]:
+    """Write the variant's tables as ``<table>.<fmt>`` plus ``truth.csv``; rows per table.
+
+    Files of tables the variant leaves out are removed (in every encoding), so a directory
+    reused for another variant never mixes exports.
+    """
     tables, truth = build_tables(pop, typed=fmt == "parquet")
+    tables = apply_variant(tables, variant)
     counts = {}
     for name in EXPORT_TABLES:
+        if name not in tables:
+            for encoding in FORMATS:
+                (out / f"{name}.{encoding}").unlink(missing_ok=True)
+            continue
         write_table(tables[name], out / f"{name}.{fmt}", fmt)
         counts[name] = tables[name].num_rows
     pcsv.write_csv(truth, out / TRUTH_FILE)
