@@ -4,4 +4,4 @@
 -- backends: duckdb
 -- generated from linkgraph/schema.py and model.py by `python -m linkgraph.store.sql`; do not edit
 INSERT INTO "cluster_members"
-SELECT $run_id, "cluster_id", "account_id" FROM incoming
+SELECT $run_id, "cluster_id", "account_id", "sub_cluster_id", "attribution", "action", "reasons" FROM incoming

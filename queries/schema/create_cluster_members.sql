@@ -3,4 +3,4 @@
 -- params: none
 -- backends: duckdb
 -- generated from linkgraph/schema.py and model.py by `python -m linkgraph.store.sql`; do not edit
-CREATE TABLE IF NOT EXISTS "cluster_members" (run_id BIGINT, "cluster_id" VARCHAR, "account_id" VARCHAR)
+CREATE TABLE IF NOT EXISTS "cluster_members" (run_id BIGINT, "cluster_id" VARCHAR, "account_id" VARCHAR, "sub_cluster_id" VARCHAR, "attribution" DOUBLE, "action" VARCHAR, "reasons" VARCHAR)
