@@ -233,9 +233,17 @@ def main() -> None:
     seeds = args.seeds or list(TUNE_SEEDS if args.seed_set == "tune" else REPORT_SEEDS)
     if args.seed_set == "tune" and set(seeds) & set(REPORT_SEEDS):
         raise SystemExit("report seeds must never be used for tuning")
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH, fixed arguments
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent,
+    ).stdout.strip()
     results = run(args.accounts, seeds, args.variants, args.work, args.baseline)
-    (args.work / f"results-{args.seed_set}.json").write_text(json.dumps(results, indent=1))
-    print(f"accounts {args.accounts:,}, {args.seed_set} seeds {seeds}\n")
+    (args.work / f"results-{args.seed_set}.json").write_text(
+        json.dumps({"commit": commit, "results": results}, indent=1)
+    )
+    print(f"accounts {args.accounts:,}, {args.seed_set} seeds {seeds}, code at {commit}\n")
     print(markdown(results, args.variants))
 
 
