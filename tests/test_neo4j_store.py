@@ -135,7 +135,17 @@ def detection_result() -> DetectionResult:
         },
         schema=pa.schema(list(RESULT_TABLES["clusters"].items())),
     )
-    members = pa.table({"cluster_id": ["c-1", "c-1", "c-2"], "account_id": ["a1", "a2", "a3"]})
+    members = pa.table(
+        {
+            "cluster_id": ["c-1", "c-1", "c-2"],
+            "account_id": ["a1", "a2", "a3"],
+            "sub_cluster_id": ["c-1", "c-1", None],
+            "attribution": [1.0, 0.5, None],
+            "action": ["enforce", "linked_not_enforced", "not_flagged"],
+            "reasons": ["shares fp1", "", None],
+        },
+        schema=pa.schema(list(RESULT_TABLES["members"].items())),
+    )
     identifiers = pa.table(
         {
             "cluster_id": ["c-1", "c-1"],
