@@ -225,6 +225,59 @@ def domain_flags(domains: pa.Array) -> tuple[pa.Array, pa.Array]:
     return pc.if_else(valid, webmail, null), pc.if_else(valid, disposable, null)
 
 
+# Random-looking local parts: many digits, long consonant runs, letter-digit-letter mixes, or a
+# long run of letters and digits (what an account factory generates); name-like ones look like
+# ``jane.doe``, ``jdoe84``, ``jane1993`` (what people choose).
+RANDOM_LOCAL = r"[bcdfghjklmnpqrstvwxz]{5,}|[0-9][a-z]+[0-9]|^[a-z0-9]{16,}$"
+NAMELIKE_LOCAL = r"^[a-z]{2,}([._-]?[a-z]{2,}){0,2}[0-9]{0,4}$"
+RANDOM_DIGIT_SHARE = 0.3
+
+
+@dataclass
+class LocalSignals:
+    """What detection and sharing need from a local part, computed from the plain value.
+
+    Computed before ``--pseudonymise`` hashes the local part (a hex token looks random), and
+    stored with the account, so a pseudonymised store scores like a plain one.
+    ``template`` is the local part's shape: random-looking ones become ``~`` + the character
+    classes + the length (``~an11``: 11 letters and digits); others keep their separators and
+    digit count, with each run of letters as ``a`` (``jane.doe84`` -> ``a.a99``).
+    """
+
+    random: pa.Array  # bool, null where there is no local part
+    namelike: pa.Array  # bool, null where there is no local part
+    template: pa.Array  # string, null where there is no local part
+
+
+def local_part_signals(local: pa.Array | pa.ChunkedArray) -> LocalSignals:
+    """Random-looking / name-like flags and the template of normalised local parts (vectorised)."""
+    low = pc.utf8_lower(plain(local))
+    valid = pc.is_valid(low)
+    text = pc.fill_null(low, "")
+    length = np.asarray(pc.utf8_length(text).to_numpy(zero_copy_only=False), dtype=float)
+    digits = np.asarray(pc.count_substring_regex(text, "[0-9]").to_numpy(zero_copy_only=False), dtype=float)
+    pattern = np.asarray(pc.match_substring_regex(text, RANDOM_LOCAL).to_numpy(zero_copy_only=False))
+    random = ((digits / np.maximum(length, 1.0)) >= RANDOM_DIGIT_SHARE) | pattern
+    random &= length >= 4
+    namelike = np.asarray(pc.match_substring_regex(text, NAMELIKE_LOCAL).to_numpy(zero_copy_only=False))
+    namelike &= ~random
+    null_b = pa.scalar(None, pa.bool_())
+    return LocalSignals(
+        random=pc.if_else(valid, pa.array(random), null_b),
+        namelike=pc.if_else(valid, pa.array(namelike), null_b),
+        template=pc.if_else(valid, _templates(text, random, digits, length), pa.scalar(None, pa.string())),
+    )
+
+
+def _templates(text: pa.Array, random: np.ndarray, digits: np.ndarray, length: np.ndarray) -> pa.Array:
+    shape = pc.replace_substring_regex(pc.replace_substring_regex(text, "[0-9]", "9"), r"\pL+", "a")
+    classes = np.where(digits == 0, "a", np.where(digits == length, "9", "an"))
+    rand = pc.binary_join_element_wise(
+        "~", pa.array(classes), pc.cast(pa.array(length.astype(np.int64)), pa.string()), ""
+    )
+    return plain(pc.if_else(pa.array(random), rand, shape))
+
+
 # --------------------------------------------------------------------------- IP addresses
 
 _OCTET = r"(?:0|[1-9][0-9]{0,2})"
