@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from linkgraph import __version__
+from linkgraph import __version__, csvsafe
 from linkgraph.errors import ConfigError, LinkGraphError
 from linkgraph.store import default_location, open_store
 from linkgraph.store.base import Store
@@ -334,6 +334,12 @@ def _fmt(v: Any) -> str:
     default=None,
     help="Output file (default: standard output).",
 )
+@click.option(
+    "--key-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="stix only: sharing key; adds keyed hashes of member identifiers (see `linkgraph share`).",
+)
 @store_options
 def export(
     fmt: str,
@@ -342,16 +348,24 @@ def export(
     cluster_ids: tuple[str, ...],
     run_id: int | None,
     out_path: Path | None,
+    key_file: Path | None,
     location: str,
 ) -> None:
     """Write the enforcement list (CSV/JSON), cluster graphs (GraphML) or STIX 2.1 indicators.
 
-    Dismissed clusters never enter the enforcement list; confirmed ones always do.
+    Dismissed clusters never enter the enforcement list; confirmed ones always do. CSV cells
+    that a spreadsheet would run as a formula are prefixed with a single quote. The STIX bundle
+    holds no raw email, card, device, user agent or residential IP: with --key-file they are
+    keyed hashes (as `linkgraph share` writes them), without it they are left out.
 
     Example: linkgraph export --format csv --min-score 0.8 --out banlist.csv
     """
     from linkgraph.enforcement import write_export
+    from linkgraph.sharing.keys import SharingKey
 
+    if key_file and fmt != "stix":
+        raise ConfigError("--key-file only applies to --format stix")
+    key = SharingKey.from_file(key_file) if key_file else None
     with open_store(location, read_only=True) as store:
         target: Any = out_path if out_path else sys.stdout
         report = write_export(
@@ -362,6 +376,7 @@ def export(
             include_all=include_all,
             run_id=run_id,
             cluster_ids=list(cluster_ids) or None,
+            key=key,
         )
     if out_path:
         out.print(f"wrote {out_path}: {_summary(report)}")
@@ -424,7 +439,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, location: str) ->
     with open_store(location, read_only=True) as store:
         df = store.query(name, kv)
     if fmt == "csv":
-        click.echo(df.to_csv(index=False), nl=False)
+        click.echo(csvsafe.to_csv(df), nl=False)
     elif fmt == "json":
         click.echo(df.to_json(orient="records", date_format="iso"))
     else:
@@ -434,6 +449,112 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, location: str) ->
         for row in df.itertuples(index=False):
             table.add_row(*[_fmt(v) for v in row])
         out.print(table)
+
+
+KEY_FILE_HELP = "The sharing key the participating labs exchanged out of band (at least 16 bytes)."
+
+
+@cli.command()
+@click.argument("cluster_ids", nargs=-1, required=True, metavar="CAMPAIGN_ID...")
+@click.option(
+    "--key-file", type=click.Path(dir_okay=False, path_type=Path), required=True, help=KEY_FILE_HELP
+)
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--lab-name", envvar="LINKGRAPH_LAB_NAME", required=True, help="Your lab's name ($LINKGRAPH_LAB_NAME)."
+)
+@click.option(
+    "--allow-residential-ips",
+    is_flag=True,
+    help="Write residential IPs and subnets raw (default: keyed hashes; they are people's lines).",
+)
+@click.option("--run", "run_id", type=int, default=None, help="Detection run (default: the latest).")
+@store_options
+def share(
+    cluster_ids: tuple[str, ...],
+    key_file: Path,
+    out_path: Path,
+    lab_name: str,
+    allow_residential_ips: bool,
+    run_id: int | None,
+    location: str,
+) -> None:
+    """Write a STIX 2.1 bundle of confirmed campaigns for peer labs, without user data.
+
+    Emails, email domains and templates, card BIN + last 4, device ids, user agents and
+    residential IPs are HMAC-SHA256 hashes under the shared key; proxy providers and
+    datacenter/VPN/Tor subnets and IPs are raw. Only confirmed campaigns can be shared.
+
+    Example: linkgraph share C000012 --key-file fmf.key --lab-name "Lab A" --out c12.stix.json
+    """
+    from linkgraph.sharing.bundle import ShareOptions, write_bundle
+    from linkgraph.sharing.keys import SharingKey
+
+    key = SharingKey.from_file(key_file)
+    options = ShareOptions(lab_name=lab_name, allow_residential_ips=allow_residential_ips, run_id=run_id)
+    with open_store(location, read_only=True) as store:
+        report = write_bundle(store, list(cluster_ids), key, out_path, options)
+    kinds = ", ".join(f"{k} {v}" for k, v in sorted(report.by_kind.items()))
+    out.print(
+        f"wrote {out_path}: {report.campaigns} campaign(s), {report.indicators} indicators "
+        f"({report.hashed_values} hashed, {report.raw_values} raw values; key {report.key_fingerprint}): {kinds}"
+    )
+
+
+@cli.command()
+@click.argument("bundle_path", metavar="BUNDLE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--key-file", type=click.Path(dir_okay=False, path_type=Path), required=True, help=KEY_FILE_HELP
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write matches as CSV.",
+)
+@click.option(
+    "--min-strength",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Report matches at or above this strength (default 0.5: medium and strong).",
+)
+@click.option("--no-save", is_flag=True, help="Only report; do not store the matches in the graph store.")
+@store_options
+def match(
+    bundle_path: Path,
+    key_file: Path,
+    out_path: Path | None,
+    min_strength: float | None,
+    no_save: bool,
+    location: str,
+) -> None:
+    """Match a peer lab's STIX bundle against your accounts.
+
+    Your own values are hashed with the same key and compared with the bundle's indicators;
+    each matching account gets per-indicator evidence and a strength (a shared proxy provider
+    alone is never more than weak). Matches are stored (the app shows them on the campaigns
+    they fall in; detection can read them as known-bad seeds) unless --no-save.
+
+    Example: linkgraph match peer.stix.json --key-file fmf.key --out matches.csv
+    """
+    from linkgraph.sharing.bundle import read_bundle
+    from linkgraph.sharing.keys import SharingKey
+    from linkgraph.sharing.matching import DEFAULT_MIN_STRENGTH, match_bundle, write_matches_csv
+
+    key = SharingKey.from_file(key_file)
+    intel = read_bundle(bundle_path, key)
+    floor = DEFAULT_MIN_STRENGTH if min_strength is None else min_strength
+    with open_store(location, read_only=no_save) as store:
+        result = match_bundle(store, intel, key, min_strength=floor)
+    if out_path:
+        write_matches_csv(result.matches, out_path)
+    levels = result.matches["level"].value_counts().to_dict() if len(result.matches) else {}
+    out.print(
+        f"{intel.source}: {len(result.matches)} matching account(s) of {result.accounts_compared:,} "
+        f"({levels.get('strong', 0)} strong, {levels.get('medium', 0)} medium) over {result.campaigns} campaign(s); "
+        f"{result.below_floor} weaker left out" + (f"; wrote {out_path}" if out_path else "")
+    )
 
 
 @cli.command()

@@ -44,6 +44,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from linkgraph import csvsafe
 from linkgraph.decisions import decisions_in_force
 from linkgraph.errors import ConfigError, NoRunError
 from linkgraph.scoring import DEFAULT_THRESHOLD
@@ -194,7 +195,7 @@ def _csv(store: Store, out: Any, **sel: Any) -> ExportReport:
     if "created_at" in df.columns:
         df["created_at"] = df["created_at"].map(iso)
     df["cluster_score"] = df["cluster_score"].round(4)
-    path = emit(out, df.to_csv(index=False, lineterminator="\n"))
+    path = emit(out, csvsafe.to_csv(df))  # formula-looking text cells neutralised
     return ExportReport("csv", rid, int(df["cluster_id"].nunique()), len(df), skipped, path=path)
 
 
@@ -351,16 +352,25 @@ def write_export(
     include_all: bool = False,
     run_id: int | None = None,
     cluster_ids: list[str] | None = None,
+    key: Any = None,
 ) -> ExportReport:
     """Write the selected clusters (module docstring) in ``fmt`` to ``out`` (path, stream or
-    standard output when None)."""
+    standard output when None). ``key`` (a ``sharing.keys.SharingKey``, stix only) adds the
+    keyed hashes of member identifiers to the bundle; without it they are left out."""
     writer = _WRITERS.get(fmt)
     if writer is None:
         raise ConfigError(f"export format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if min_score is not None and not 0 <= min_score <= 1:
         raise ConfigError("min_score must be in [0, 1]")
+    extra = {"key": key} if fmt == "stix" else {}
     report = writer(
-        store, out, min_score=min_score, include_all=include_all, run_id=run_id, cluster_ids=cluster_ids
+        store,
+        out,
+        min_score=min_score,
+        include_all=include_all,
+        run_id=run_id,
+        cluster_ids=cluster_ids,
+        **extra,
     )
     log.info(
         "exported %s clusters (%s accounts) of run %s as %s",

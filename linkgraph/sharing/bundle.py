@@ -40,6 +40,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from linkgraph.decisions import decisions_in_force
 from linkgraph.errors import LinkGraphError
 from linkgraph.loaders.normalise import WEBMAIL_DOMAINS
 from linkgraph.scoring import DEFAULT_THRESHOLD
@@ -90,8 +91,9 @@ class ShareReport:
     indicators: int
     hashed_values: int
     raw_values: int
-    key_fingerprint: str
+    key_fingerprint: str  # empty when written without a key (no hashed values)
     path: str | None = None
+    objects: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
 
 
@@ -108,11 +110,8 @@ def _run(store: Store, run_id: int | None) -> int:
 
 
 def _decisions(store: Store) -> dict[str, str]:
-    """The decision in force per cluster (``store.decisions()`` is newest first)."""
-    out: dict[str, str] = {}
-    for d in store.decisions():
-        out.setdefault(d.cluster_id, d.status)
-    return out
+    """The status of the decision in force per cluster (``linkgraph.decisions``)."""
+    return {c: d.status for c, d in decisions_in_force(store).items()}
 
 
 def confirmed_clusters(store: Store, cluster_ids: list[str], run_id: int | None) -> tuple[int, pd.DataFrame]:
@@ -233,7 +232,7 @@ def indicator_patterns(kind: Kind, values: list[str], hashed: bool) -> list[str]
 class _Builder:
     """Accumulates the STIX objects of one bundle."""
 
-    key: SharingKey
+    key: SharingKey | None
     options: ShareOptions
     created: datetime
     objects: dict[str, Any] = field(default_factory=dict)
@@ -284,10 +283,14 @@ def _campaign_objects(
     common = {"created_by_ref": lab.id, "created": b.created, "modified": b.created}
     for (kind, private), group in values.groupby(["kind", "private"], sort=True):
         hashed = bool(private) and not (b.options.allow_residential_ips and kind in ("ip", "subnet"))
-        vals = sorted({b.key.hash_value(kind, v) for v in group["value"]} if hashed else set(group["value"]))
+        if hashed and b.key is None:
+            continue  # bundle_of drops these first; never write a private value raw
+        vals = sorted(
+            {b.key.hash_value(kind, v) for v in group["value"]} if hashed and b.key else set(group["value"])
+        )
         by_kind[f"{kind}{' (hashed)' if hashed else ''}"] = len(vals)
         for n, pattern in enumerate(indicator_patterns(kind, vals, hashed)):
-            extra = {"x_linkgraph_key_fingerprint": b.key.fingerprint} if hashed else {}
+            extra = {"x_linkgraph_key_fingerprint": b.key.fingerprint} if hashed and b.key else {}
             ind = b.add(
                 stix2.Indicator(
                     id=b.sid("indicator", cid, kind, hashed, n),
@@ -340,38 +343,48 @@ def _campaign_objects(
             x_linkgraph_size=int(row["size"]),
             x_linkgraph_first_seen=window[0],
             x_linkgraph_last_seen=window[1],
-            x_linkgraph_key_fingerprint=b.key.fingerprint,
             allow_custom=True,
+            **({"x_linkgraph_key_fingerprint": b.key.fingerprint} if b.key else {}),
             **common,
         )
     )
     return by_kind
 
 
-def build_bundle(
-    store: Store, cluster_ids: list[str], key: SharingKey, options: ShareOptions
+def bundle_of(
+    store: Store,
+    rid: int,
+    clusters: pd.DataFrame,
+    key: SharingKey | None,
+    options: ShareOptions,
+    created: datetime | None = None,
 ) -> tuple[Any, ShareReport]:
-    """The STIX bundle of the given confirmed campaigns, and what it holds."""
+    """The STIX bundle of ``clusters`` (indexed by cluster id) of run ``rid``.
+
+    Without a ``key`` the private kinds are left out entirely (only raw infrastructure is
+    written): nothing that belongs to a user can leave without being hashed. ``created``
+    fixes the timestamps (and so the ids), for a reproducible bundle of one run.
+    """
     import stix2
 
-    if not cluster_ids:
-        raise ShareError("name at least one confirmed campaign (cluster id) to share")
-    if not options.lab_name.strip():
-        raise ShareError("the sharing lab needs a name (--lab-name or $LINKGRAPH_LAB_NAME)")
-    rid, clusters = confirmed_clusters(store, cluster_ids, options.run_id)
     obs = observations(store).to_pandas()
     flagged = _flagged_accounts(store, rid, clusters).to_pylist()
-    b = _Builder(key, options, datetime.now(UTC).replace(microsecond=0))
+    b = _Builder(key, options, created or datetime.now(UTC).replace(microsecond=0))
     lab, technique = _identity_and_technique(b)
     totals: dict[str, int] = {}
     for cid, row in clusters.iterrows():
         members = _members(store, rid, str(cid))
         values = campaign_values(obs, members.to_pylist(), flagged)
+        if key is None:
+            values = values[
+                ~values["private"] | (options.allow_residential_ips & values["kind"].isin(["ip", "subnet"]))
+            ]
         by_kind = _campaign_objects(b, lab, technique, str(cid), row, values, _window(store, members, row))
         for k, v in by_kind.items():
             totals[k] = totals.get(k, 0) + v
+    ids = [str(c) for c in clusters.index]
     bundle = stix2.Bundle(
-        list(b.objects.values()), id=b.sid("bundle", *cluster_ids, b.created), allow_custom=True
+        list(b.objects.values()), id=b.sid("bundle", rid, *ids, b.created), allow_custom=True
     )
     hashed = sum(v for k, v in totals.items() if k.endswith("(hashed)"))
     report = ShareReport(
@@ -379,10 +392,28 @@ def build_bundle(
         indicators=sum(1 for o in b.objects.values() if o.type == "indicator"),
         hashed_values=hashed,
         raw_values=sum(totals.values()) - hashed,
-        key_fingerprint=key.fingerprint,
+        key_fingerprint=key.fingerprint if key else "",
         by_kind=totals,
+        objects=len(b.objects),
     )
     return bundle, report
+
+
+def build_bundle(
+    store: Store, cluster_ids: list[str], key: SharingKey, options: ShareOptions
+) -> tuple[Any, ShareReport]:
+    """The bundle a peer receives: confirmed campaigns only, private values hashed with ``key``."""
+    if not cluster_ids:
+        raise ShareError("name at least one confirmed campaign (cluster id) to share")
+    if not options.lab_name.strip():
+        raise ShareError("the sharing lab needs a name (--lab-name or $LINKGRAPH_LAB_NAME)")
+    rid, clusters = confirmed_clusters(store, cluster_ids, options.run_id)
+    return bundle_of(store, rid, clusters, key, options)
+
+
+def serialise(bundle: Any) -> str:
+    """Indented JSON of a bundle (stix2's own pretty printer is quadratic in its size)."""
+    return json.dumps(json.loads(bundle.serialize()), indent=1, ensure_ascii=False) + "\n"
 
 
 def write_bundle(
@@ -392,8 +423,7 @@ def write_bundle(
     bundle, report = build_bundle(store, cluster_ids, key, options)
     path = Path(out)
     tmp = path.with_name(path.name + ".tmp")
-    # stix2's pretty printer is quadratic in the bundle size; indent the compact form instead
-    tmp.write_text(json.dumps(json.loads(bundle.serialize()), indent=1, ensure_ascii=False) + "\n", "utf-8")
+    tmp.write_text(serialise(bundle), "utf-8")
     tmp.replace(path)
     return ShareReport(**{**report.__dict__, "path": str(path)})
 

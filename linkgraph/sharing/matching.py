@@ -29,12 +29,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from linkgraph import csvsafe
 from linkgraph.sharing.bundle import SharedCampaign, SharedIntel
 from linkgraph.sharing.indicators import observations
 from linkgraph.sharing.keys import SharingKey
@@ -202,3 +204,14 @@ def match_bundle(
             drop=True
         )
     return MatchResult(matches, int(own["account_id"].nunique()), len(intel.campaigns), below)
+
+
+def write_matches_csv(matches: pd.DataFrame, out: str | Path) -> str:
+    """The matches as CSV (``MATCH_COLUMNS``), formula-looking cells neutralised, atomically."""
+    df = matches.copy()
+    df["matched_at"] = pd.to_datetime(df["matched_at"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    path = Path(out)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(csvsafe.to_csv(df), encoding="utf-8")
+    tmp.replace(path)
+    return str(path)
