@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import sys
-from pathlib import Path
 
 from linkgraph import schema
 from linkgraph.store import statements
@@ -88,6 +87,15 @@ def _data_props(d: schema.DataTable) -> list[schema.Prop]:
     return d.columns
 
 
+def _endpoints(r: schema.RelType) -> tuple[str, str, str, str, str]:
+    """A relationship's checked type, start and end labels, and their key properties."""
+    rtype = schema.check_rel_type(r.type)
+    sl, el = schema.check_label(r.start), schema.check_label(r.end)
+    sk = schema.check_property(sl, schema.NODE_BY_LABEL[sl].key)
+    ek = schema.check_property(el, schema.NODE_BY_LABEL[el].key)
+    return rtype, sl, el, sk, ek
+
+
 def render_load(table: str) -> str:
     """``UNWIND $rows AS row MERGE ...`` for one load table, with the schema's merge rules."""
     name = f"load_{table}"
@@ -100,10 +108,7 @@ def render_load(table: str) -> str:
         what = f"(:{label}) nodes by {key}"
     elif table in schema.REL_BY_TABLE:
         r = schema.REL_BY_TABLE[table]
-        rtype = schema.check_rel_type(r.type)
-        sl, el = schema.check_label(r.start), schema.check_label(r.end)
-        sk = schema.check_property(sl, schema.NODE_BY_LABEL[sl].key)
-        ek = schema.check_property(el, schema.NODE_BY_LABEL[el].key)
+        rtype, sl, el, sk, ek = _endpoints(r)
         sc, ec = schema.check_property(rtype, r.start_col), schema.check_property(rtype, r.end_col)
         body = (
             f"UNWIND $rows AS row\nMERGE (a:{sl} {{{sk}: row.{sc}}})\nMERGE (b:{el} {{{ek}: row.{ec}}})\n"
@@ -149,10 +154,7 @@ def render_read(table: str) -> str:
         desc = f"One page of (:{label}) nodes as `{table}` rows, ordered by {key}"
     elif table in schema.REL_BY_TABLE:
         r = schema.REL_BY_TABLE[table]
-        rtype = schema.check_rel_type(r.type)
-        sl, el = schema.check_label(r.start), schema.check_label(r.end)
-        sk = schema.check_property(sl, schema.NODE_BY_LABEL[sl].key)
-        ek = schema.check_property(el, schema.NODE_BY_LABEL[el].key)
+        rtype, sl, el, sk, ek = _endpoints(r)
         items = [f"a.{sk} AS {_ident(r.start_col)}", f"b.{ek} AS {_ident(r.end_col)}"]
         items += [f"r.{schema.check_property(rtype, p.name)} AS {p.name}" for p in r.props]
         body = (
@@ -296,11 +298,5 @@ def render_generated() -> dict[str, str]:
     return out
 
 
-def write_generated(root: Path | None = None) -> list[Path]:
-    """Write the generated files under ``root`` (default: the source tree's ``queries/``)."""
-    return statements.write_files(render_generated(), root)
-
-
 if __name__ == "__main__":  # pragma: no cover - developer command
-    for p in write_generated(Path(sys.argv[1]) if len(sys.argv) > 1 else None):
-        sys.stderr.write(f"wrote {p}\n")
+    statements.write_command(render_generated(), sys.argv[1:])

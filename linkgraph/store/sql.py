@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import sys
-from pathlib import Path
 
 import pyarrow as pa
 
@@ -122,9 +121,13 @@ def render_counts() -> str:
     return _header("counts", desc, "none") + union + "\n"
 
 
+def _result_columns(logical: str) -> tuple[str, str]:
+    """A result table's SQL table and its quoted column list."""
+    return RESULT_SQL_TABLES[logical], ", ".join(q(c) for c in RESULT_TABLES[logical])
+
+
 def render_save_result(logical: str) -> str:
-    sql_table = RESULT_SQL_TABLES[logical]
-    cols = ", ".join(q(c) for c in RESULT_TABLES[logical])
+    sql_table, cols = _result_columns(logical)
     desc = f"Append a run's `{logical}` (the Arrow table registered as `incoming`) to `{sql_table}`"
     return (
         _header(f"save_{logical}", desc, "$run_id: int")
@@ -133,8 +136,7 @@ def render_save_result(logical: str) -> str:
 
 
 def render_read_result(logical: str) -> str:
-    sql_table = RESULT_SQL_TABLES[logical]
-    cols = ", ".join(q(c) for c in RESULT_TABLES[logical])
+    sql_table, cols = _result_columns(logical)
     desc = f"The `{logical}` of one detection run"
     return (
         _header(f"read_{logical}", desc, "$run_id: int")
@@ -157,11 +159,5 @@ def render_generated() -> dict[str, str]:
     return out
 
 
-def write_generated(root: Path | None = None) -> list[Path]:
-    """Write the generated files under ``root`` (default: the source tree's ``queries/``)."""
-    return statements.write_files(render_generated(), root)
-
-
 if __name__ == "__main__":  # pragma: no cover - developer command
-    for p in write_generated(Path(sys.argv[1]) if len(sys.argv) > 1 else None):
-        sys.stderr.write(f"wrote {p}\n")
+    statements.write_command(render_generated(), sys.argv[1:])

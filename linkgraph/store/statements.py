@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -212,3 +213,9 @@ def write_files(rendered: dict[str, str], root: Path | None = None) -> list[Path
             written.append(path)
     load_all.cache_clear()
     return written
+
+
+def write_command(rendered: dict[str, str], argv: list[str]) -> None:
+    """``python -m linkgraph.store.cypher|sql [ROOT]``: write the generated files, name the changed ones."""
+    for path in write_files(rendered, Path(argv[0]) if argv else None):
+        sys.stderr.write(f"wrote {path}\n")
