@@ -11,7 +11,7 @@ import pytest
 from linkgraph import schema
 from linkgraph.errors import ConfigError
 from linkgraph.store.base import split_rows
-from linkgraph.store.neo4j import Neo4jStore, to_arrow, to_params
+from linkgraph.store.neo4j import Neo4jStore, text_pieces, to_arrow, to_params
 
 
 def test_batches_of_5000() -> None:
@@ -69,3 +69,14 @@ def test_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
         Neo4jStore.from_env("bolt://localhost:7687")
     with pytest.raises(ConfigError):
         Neo4jStore("bolt://localhost:7687", batch_size=0)
+
+
+def test_text_pieces_fit_the_budget_and_join_back() -> None:
+    params, stats = '{"a": "' + "é" * 2_000 + '"}', "{}" * 3_000
+    pieces = list(text_pieces(params, stats, 3_000))
+    assert len(pieces) > 1
+    assert all(len(p.encode()) + len(s.encode()) <= 3_000 for p, s in pieces)
+    assert "".join(p for p, _ in pieces) == params
+    assert "".join(s for _, s in pieces) == stats
+    assert list(text_pieces(params, stats, None)) == [(params, stats)]
+    assert list(text_pieces("", "", 100)) == [("", "")]

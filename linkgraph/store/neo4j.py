@@ -131,6 +131,17 @@ def to_arrow(columns: dict[str, list[Any]], target: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=target)
 
 
+def text_pieces(first: str, second: str, max_bytes: int | None) -> Iterator[tuple[str, str]]:
+    """Two texts in aligned pieces of at most about ``max_bytes`` UTF-8 bytes together (one
+    piece each when there is no budget)."""
+    if max_bytes is None:
+        yield first, second
+        return
+    size = max(max_bytes // 8, 64)  # characters; at most 4 bytes each in UTF-8, two texts
+    for i in range(0, max(len(first), len(second), 1), size):
+        yield first[i : i + size], second[i : i + size]
+
+
 def _columns_of(rows: Rows, names: list[str]) -> dict[str, list[Any]]:
     return {n: [r.get(n) for r in rows] for n in names}
 
@@ -426,7 +437,10 @@ class Neo4jStore(Store):
     def _save_results(self, result: DetectionResult, tables: dict[str, pa.Table], created: datetime) -> int:
         """Write a run's clusters, members, identifiers and links; visible once marked complete."""
         self.ensure_schema()
-        run_id: int = self._write("create_run", run_row(result, created))[0]["run_id"]
+        row = run_row(result, created)
+        run_id: int = self._write("create_run", row)[0]["run_id"]
+        for params, stats in text_pieces(row["params"], row["stats"], self.max_param_bytes):
+            self._write("append_run_text", {"run_id": run_id, "params": params, "stats": stats})
         for logical, statement in (("clusters", "save_clusters"), ("members", "save_members")):
             for chunk in iter_batches(tables[logical], self.batch_size):
                 for rows in split_rows(to_params(chunk), self.batch_size, self.max_param_bytes):
