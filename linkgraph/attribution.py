@@ -209,12 +209,14 @@ def _reasons(
     return text.tolist()
 
 
-def actions(enforce: np.ndarray, flagged: np.ndarray, dismissed: np.ndarray) -> np.ndarray:
-    """``model.MEMBER_ACTIONS`` per account."""
+def actions(eligible: np.ndarray, flagged: np.ndarray, dismissed: np.ndarray) -> np.ndarray:
+    """``model.MEMBER_ACTIONS`` per account: ``linked_not_enforced`` whenever the account's own
+    attribution is too weak (whatever its cluster's score), ``not_flagged`` for an attributable
+    account of a cluster below the threshold (what an analyst's confirmation would enforce)."""
     return np.where(
         dismissed,
         "dismissed",
-        np.where(enforce, "enforce", np.where(flagged, "linked_not_enforced", "not_flagged")),
+        np.where(~eligible, "linked_not_enforced", np.where(flagged, "enforce", "not_flagged")),
     ).astype(object)
 
 
@@ -237,7 +239,8 @@ def attribute(
     tie_ok = strong >= settings.enforce_strong_tie
     own_ok = own >= settings.enforce_own_evidence
     ip_ok = (ip >= settings.enforce_strong_tie) & (own >= 1.0)
-    enforce = flagged & (tie_ok | own_ok | ip_ok) & ~sig.known_good
+    eligible = tie_ok | own_ok | ip_ok
+    enforce = flagged & eligible & ~sig.known_good
     score = 1.0 - np.exp(-(2.0 * strong + ip + 0.5 * own))
     members = np.flatnonzero(clustered)
     pred = (
@@ -252,5 +255,5 @@ def attribute(
         pa.scalar(None, pa.string()),
     )
     reasons = _reasons(members, _tie_counts(links, inside), flags, pred_ids)
-    act = actions(enforce, flagged, sig.known_good)
+    act = actions(eligible, flagged, sig.known_good)
     return Attribution(strong, ip, infra, own, score, enforce, act, reasons)

@@ -30,6 +30,7 @@ from linkgraph import attribution, communities, linking, scoring
 from linkgraph.errors import ConfigError
 from linkgraph.model import RESULT_TABLES, DetectionResult, RunRecord
 from linkgraph.settings import DetectSettings
+from linkgraph.signals import known as known_mod
 from linkgraph.store.base import GraphAnalytics, Progress, Store
 
 log = logging.getLogger(__name__)
@@ -284,6 +285,32 @@ def _previous(store: Store) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     return clusters, members, top + 1
 
 
+def _known(
+    store: Store, account_ids: pa.Array, max_runs: int = 20
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(confirmed, dismissed) accounts from analysts' decisions (``signals.known``).
+
+    A decision's accounts are its cluster's members in the newest run that holds the cluster
+    (ids are stable and never reused); a confirmed cluster contributes only the members that
+    were attributable (not those "linked, not enforced"). Looks back at most ``max_runs`` runs.
+    """
+    decisions = store.decisions()
+    wanted = set(known_mod.in_force(decisions))
+    if not wanted:
+        return None, None
+    parts: list[pd.DataFrame] = []
+    for run in store.runs()[:max_runs]:
+        if not wanted:
+            break
+        m = store.read_result("members", run.run_id).to_pandas()
+        m = m[m["cluster_id"].isin(wanted)]
+        if len(m):
+            parts.append(m)
+            wanted -= set(m["cluster_id"])
+    members = pd.concat(parts) if parts else pd.DataFrame({"cluster_id": [], "account_id": []})
+    return known_mod.known_accounts(decisions, members, account_ids)
+
+
 def build_result(
     tables: Mapping[str, pa.Table] | linking.Inputs,
     settings: DetectSettings,
@@ -485,7 +512,8 @@ def detect(
             raise ConfigError("engine 'gds' needs the Neo4j backend with the Graph Data Science plugin")
         links = linking.link_accounts(inputs, settings)
         partitions = _gds_partitions(store, links, settings)
-    result = build_result(inputs, settings, _previous(store), progress, partitions, links)
+    known = _known(store, inputs.account_ids)
+    result = build_result(inputs, settings, _previous(store), progress, partitions, links, known)
     result.stats["seconds"]["read"] = round(read_s, 3)
     record = store.save_run(result)
     if progress is not None:

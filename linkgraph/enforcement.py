@@ -17,9 +17,15 @@ Which clusters (``select_clusters``), the same for every output including the ST
 
 Formats:
 
-* ``csv``: one row per flagged account: ``cluster_id, account_id, cluster_score,
-  cluster_size, evidence`` first (the contract in EXPORT_FORMAT.md), then ``decision, email,
-  created_at, country, plan, status, run_id``.
+* ``csv``: one row per **enforced account** (account-level: ``members.action == "enforce"``,
+  or ``"not_flagged"`` in a cluster an analyst confirmed; members that are only "linked, not
+  enforced" — e.g. tied to it through a shared proxy exit alone — or dismissed are left out
+  unless ``include_all``):
+  ``cluster_id, account_id, cluster_score, cluster_size, evidence`` first (the contract in
+  EXPORT_FORMAT.md), then ``sub_cluster_id, action, attribution, reasons, decision, email,
+  created_at, country, plan, status, run_id``. ``cluster_id`` is the **campaign** id (the
+  whole operation, one row of the clusters table); ``sub_cluster_id`` the community inside it
+  (``<cluster_id>.<n>``); ``evidence`` explains the campaign, ``reasons`` the account.
 * ``json``: a list of clusters, each with its run id, score, evidence, features,
   contributions, decision, members and the shared identifiers that link it.
 * ``graphml``: the selected clusters' account–identifier subgraphs (networkx
@@ -54,7 +60,19 @@ log = logging.getLogger(__name__)
 
 FORMATS = ("csv", "json", "graphml", "stix")
 CSV_FIRST_COLUMNS = ("cluster_id", "account_id", "cluster_score", "cluster_size", "evidence")
-CSV_MORE_COLUMNS = ("decision", "email", "created_at", "country", "plan", "status", "run_id")
+CSV_MORE_COLUMNS = (
+    "sub_cluster_id",
+    "action",
+    "attribution",
+    "reasons",
+    "decision",
+    "email",
+    "created_at",
+    "country",
+    "plan",
+    "status",
+    "run_id",
+)
 DEFAULT_VIEW = "leiden"
 
 
@@ -149,6 +167,12 @@ def flagged_accounts(
         store, min_score=min_score, include_all=include_all, run_id=run_id, cluster_ids=cluster_ids
     )
     members = members_of(store, rid, sel["cluster_id"])
+    if not include_all and not cluster_ids and "action" in members.columns:
+        confirmed = set(sel.loc[sel["decision"] == "confirmed", "cluster_id"])
+        act = members["action"]
+        members = members[
+            (act == "enforce") | ((act == "not_flagged") & members["cluster_id"].isin(confirmed))
+        ]
     df = members.merge(
         sel[["cluster_id", "score", "size", "evidence", "decision"]], on="cluster_id", how="inner"
     ).rename(columns={"score": "cluster_score", "size": "cluster_size"})
@@ -231,6 +255,8 @@ def _json(store: Store, out: Any, **sel: Any) -> ExportReport:
                 "top_categories": [p for p in (row["top_categories"] or "").split(",") if p],
                 "features": json.loads(row["features"] or "{}"),
                 "contributions": json.loads(row["contributions"] or "{}"),
+                "enforced": int((m["action"] == "enforce").sum()) if "action" in m.columns else len(m),
+                "sub_clusters": _sub_clusters(m),
                 "members": [
                     {
                         k: iso(v) if k == "created_at" else (None if v is None or v != v else v)
@@ -248,6 +274,19 @@ def _json(store: Store, out: Any, **sel: Any) -> ExportReport:
         )
     path = emit(out, json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
     return ExportReport("json", rid, len(doc), n_acc, skipped, path=path)
+
+
+def _sub_clusters(m: pd.DataFrame) -> list[dict[str, Any]]:
+    """The campaign's sub-clusters: id, size and accounts enforced, largest first."""
+    if "sub_cluster_id" not in m.columns or not len(m):
+        return []
+    g = m.assign(enf=m["action"] == "enforce").groupby("sub_cluster_id")
+    t = pd.DataFrame({"size": g.size(), "enforced": g["enf"].sum()}).reset_index()
+    t = t.sort_values(["size", "sub_cluster_id"], ascending=[False, True])
+    return [
+        {"sub_cluster_id": r.sub_cluster_id, "size": int(r.size), "enforced": int(r.enforced)}
+        for r in t.itertuples(index=False)
+    ]
 
 
 # Which load table links an account to each identifier type (the first hop of its path).

@@ -146,8 +146,10 @@ CLUSTER_COLUMNS: dict[str, pa.DataType] = {
 # ``cluster_id`` is the campaign (the whole operation); ``sub_cluster_id`` the community it came
 # from (``<cluster_id>.<n>``, n = 1 for the largest); ``attribution`` in [0, 1] how strongly the
 # account is tied to the rest by its own identifiers and signals; ``action`` the account-level
-# decision (``MEMBER_ACTIONS``: "enforce", "linked_not_enforced" in a flagged cluster, "dismissed"
-# by an analyst, "not_flagged" in a cluster below the threshold); ``reasons`` says why.
+# decision (``MEMBER_ACTIONS``): "enforce" (flagged cluster, attributable account),
+# "linked_not_enforced" (attached only through widely shared infrastructure, nothing of its own
+# against it), "dismissed" (by an analyst), "not_flagged" (attributable, cluster below the
+# threshold: what an analyst's confirmation enforces); ``reasons`` says why.
 MEMBER_COLUMNS: dict[str, pa.DataType] = {
     "cluster_id": pa.string(),
     "account_id": pa.string(),

@@ -34,8 +34,8 @@ def known_accounts(
 ) -> tuple[np.ndarray | None, np.ndarray | None]:
     """(confirmed, dismissed) bool per account index; (None, None) when there are no decisions.
 
-    ``members``: ``cluster_id, account_id`` of earlier runs (newest first; the first run that
-    holds a cluster id wins).
+    ``members``: ``cluster_id, account_id`` (and ``action`` when stored) of the runs that hold
+    the decided clusters. Confirmed clusters contribute their attributable members only.
     """
     status = in_force(decisions)
     if not status:
@@ -50,7 +50,12 @@ def known_accounts(
     pos_np = np.asarray(pc.fill_null(pos, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
     st = m["status"].to_numpy()
     ok = pos_np >= 0
-    confirmed[pos_np[ok & (st == "confirmed")]] = True
+    attributable = (
+        m["action"].isin(["enforce", "not_flagged"]).to_numpy()
+        if "action" in m.columns
+        else np.ones(len(m), bool)
+    )
+    confirmed[pos_np[ok & (st == "confirmed") & attributable]] = True
     dismissed[pos_np[ok & (st == "dismissed")]] = True
     confirmed &= ~dismissed
     return confirmed, dismissed
