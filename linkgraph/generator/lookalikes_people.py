@@ -31,9 +31,8 @@ from linkgraph.generator.activity import (
     own_cards,
 )
 from linkgraph.generator.identities import company_domain
-from linkgraph.generator.patterns import _group_starts
 from linkgraph.generator.records import KIND_INDEX, PLAN_INDEX, STATUS_INDEX
-from linkgraph.generator.state import DAY, HOUR, GenerationState
+from linkgraph.generator.state import DAY, HOUR, GenerationState, consecutive_groups
 
 ORGANIC_MIX = np.array([0.07, 0.25, 0.03, 0.02, 0.07, 0.0, 0.45, 0.11])
 HOMEWORK_MIX = np.array([0.2, 0.5, 0.05, 0.0, 0.05, 0.0, 0.2, 0.0])
@@ -79,7 +78,7 @@ def add_proxy_bystanders(state: GenerationState) -> None:
 
 # ----------------------------------------------------------------------------- classrooms
 def add_classrooms(state: GenerationState) -> None:
-    for c, members in enumerate(_group_starts(state.bounds["classroom"][0], state.scenario.classrooms)):
+    for c, members in enumerate(consecutive_groups(state.bounds["classroom"][0], state.scenario.classrooms)):
         _label(state, "benign_classroom", f"classroom_{c + 1:02d}", members)
         _classroom(state, members)
 
@@ -118,7 +117,7 @@ def _classroom(state: GenerationState, members: np.ndarray) -> None:
 
 # ----------------------------------------------------------------------------- QA teams
 def add_qa_teams(state: GenerationState) -> None:
-    for t, members in enumerate(_group_starts(state.bounds["qa_team"][0], state.scenario.qa_teams)):
+    for t, members in enumerate(consecutive_groups(state.bounds["qa_team"][0], state.scenario.qa_teams)):
         _label(state, "benign_qa_team", f"qa_team_{t + 1:02d}", members)
         _qa_team(state, members)
 
@@ -172,7 +171,7 @@ def add_shared_computers(state: GenerationState) -> None:
     """Cafe and library machines: one device and one public address used by unrelated people."""
     rng = state.rng
     for m, members in enumerate(
-        _group_starts(state.bounds["shared_computer"][0], state.scenario.shared_computers)
+        consecutive_groups(state.bounds["shared_computer"][0], state.scenario.shared_computers)
     ):
         _label(state, "benign_shared_computer", f"shared_computer_{m + 1:02d}", members)
         device = int(state.new_devices(1)[0])
@@ -237,5 +236,7 @@ def signup_wave_times(state: GenerationState, sizes: tuple[int, ...]) -> np.ndar
 
 
 def label_signup_waves(state: GenerationState) -> None:
-    for w, members in enumerate(_group_starts(state.bounds["signup_wave"][0], state.scenario.signup_waves)):
+    for w, members in enumerate(
+        consecutive_groups(state.bounds["signup_wave"][0], state.scenario.signup_waves)
+    ):
         _label(state, "benign_signup_wave", f"signup_wave_{w + 1:02d}", members)

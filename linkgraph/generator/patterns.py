@@ -26,19 +26,11 @@ from linkgraph.generator.activity import (
     own_cards,
 )
 from linkgraph.generator.records import STATUS_INDEX
-from linkgraph.generator.state import DAY, HOUR, GenerationState
+from linkgraph.generator.state import DAY, HOUR, GenerationState, consecutive_groups
 
 DISTILLATION_MIX = np.array([4.0, 3.0, 2.0, 1.5, 0.2, 0.5, 0.4, 0.1])
 RING_TAGS = ("ai", "dev", "lab", "research", "work", "data", "eval", "bench", "test", "study")
 RING_DOMAINS = ("gmail.com", "outlook.com", "proton.me", "yahoo.com", "hotmail.com")
-
-
-def _group_starts(low: int, sizes: tuple[int, ...]) -> list[np.ndarray]:
-    out, start = [], low
-    for size in sizes:
-        out.append(np.arange(start, start + size))
-        start += size
-    return out
 
 
 def templated_emails(rng: np.random.Generator, k: int) -> pa.Array:
@@ -69,7 +61,9 @@ def add_quiet_rings(state: GenerationState) -> None:
     """Rings with own cards and home lines, a few devices shared within the ring, templated
     sequential email local parts and moderate distillation usage."""
     device_of = np.full(state.n, -1, np.int64)
-    for r, members in enumerate(_group_starts(state.bounds["quiet_ring"][0], state.scenario.quiet_rings)):
+    for r, members in enumerate(
+        consecutive_groups(state.bounds["quiet_ring"][0], state.scenario.quiet_rings)
+    ):
         state.new_campaign(f"ring_{r + 1:02d}", "quiet_ring", members)
         ring_devices = state.new_devices(int(state.rng.integers(2, 4)))
         device_of[members] = ring_devices[state.rng.integers(0, len(ring_devices), len(members))]
@@ -110,7 +104,7 @@ def _moderate_distillation_usage(state: GenerationState, members: np.ndarray) ->
 def add_evasion_lineages(state: GenerationState) -> None:
     """Lineages of accounts, each created right after the previous one was banned, reusing
     its device, card or home line. The last account of a lineage is still active."""
-    starts = _group_starts(state.bounds["evasion"][0], state.scenario.evasion_lineages)
+    starts = consecutive_groups(state.bounds["evasion"][0], state.scenario.evasion_lineages)
     for lineage_number, members in enumerate(starts):
         state.new_campaign(f"evasion_{lineage_number + 1:02d}", "ban_evasion", members)
         _lineage(state, members)
@@ -177,7 +171,9 @@ def _lineage_activity(
 # ----------------------------------------------------------------------------- lockstep
 def add_lockstep_groups(state: GenerationState) -> None:
     """Distinct identities acting together: same exits within minutes, same days, same volume."""
-    for g, members in enumerate(_group_starts(state.bounds["lockstep"][0], state.scenario.lockstep_groups)):
+    for g, members in enumerate(
+        consecutive_groups(state.bounds["lockstep"][0], state.scenario.lockstep_groups)
+    ):
         state.new_campaign(f"lockstep_{g + 1:02d}", "lockstep", members)
         _lockstep_sessions(state, members)
 

@@ -38,6 +38,15 @@ def start_epoch(start: str) -> int:
     return int(moment.timestamp())
 
 
+def consecutive_groups(low: int, sizes: tuple[int, ...]) -> list[np.ndarray]:
+    """Account indices of groups laid out one after another from ``low``."""
+    out, start = [], low
+    for size in sizes:
+        out.append(np.arange(start, start + size))
+        start += size
+    return out
+
+
 def loguniform(rng: np.random.Generator, low: float, high: float, n: int) -> np.ndarray:
     return np.exp(rng.uniform(np.log(low), np.log(max(high, low + 1e-9)), n))
 
