@@ -1,16 +1,21 @@
-"""Time and peak memory of a load: ``loaders.load_export`` then the store merge.
+"""`linkgraph load` against DuckDB merely reading the same files, as a ratio measured in one run.
 
 Usage::
 
-    .venv/bin/python bench/bench_loader.py --accounts 1000000 [--fmt csv] [--export DIR] [--keep]
-    .venv/bin/python bench/bench_loader.py --export /tmp/lx1m --no-store   # loader only
+    .venv/bin/python bench/bench_loader.py --export /work/perfdata/m1 --runs 3
+    .venv/bin/python bench/bench_loader.py --accounts 100000          # generates an export first
 
-Generates an export with ``linkgraph.generator`` (unless ``--export`` points at an existing
-one), then, in a fresh child process (so the peak RSS from ``resource.getrusage`` is the
-load's alone), runs ``load_export`` and merges the staged batch into a new DuckDB store with
-``DuckDBStore.apply_load``, as ``linkgraph load`` does. Prints per run: loader wall time,
-store-merge wall time, total, CPU time (user+sys, all threads), peak RSS, and the load average
-(the machine may be shared: compare CPU times when it is busy).
+Each repetition runs two fresh child processes back to back, so both see the same machine:
+
+* **reference**: an in-memory DuckDB ``CREATE TABLE AS SELECT * FROM read_csv(...)`` (or
+  ``read_json``/``read_parquet``) of every table file of the export: the cost of merely reading
+  the files into memory;
+* **load**: ``pipeline.load`` into a new DuckDB store, exactly what ``linkgraph load`` does
+  (read, validate, normalise, stage, merge, checkpoint, atomic swap).
+
+It prints both wall times and CPU times (user+sys, all threads), the load's peak RSS and the
+ratio load / reference per repetition, then the median ratio. The machine may be shared: the
+CPU-time ratio is the steadier figure when it is busy. Target (issue 14): ratio <= 5.
 """
 
 from __future__ import annotations
@@ -18,95 +23,137 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-CHILD = r"""
+TARGET_RATIO = 5.0
+
+PRELUDE = r"""
 import json, os, resource, sys, time, logging
 logging.basicConfig(level=logging.ERROR)
 def cpu():
     ru = resource.getrusage(resource.RUSAGE_SELF)
     return ru.ru_utime + ru.ru_stime
-t0 = time.perf_counter()
-from linkgraph.loaders import load_export
-from linkgraph.store.duckdb import DuckDBStore
-imports = time.perf_counter() - t0
-t = time.perf_counter()
-c = cpu()
-batch = load_export(sys.argv[1], staging_dir=sys.argv[2])
-loader, loader_cpu = time.perf_counter() - t, cpu() - c
-merge = merge_cpu = 0.0
-if sys.argv[3] != "-":
-    db = os.path.join(sys.argv[3], "store.duckdb")
-    t = time.perf_counter()
-    c = cpu()
-    store = DuckDBStore(db)
-    store.apply_load(batch)
-    store.close()
-    merge, merge_cpu = time.perf_counter() - t, cpu() - c
-    os.unlink(db)
-ru = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({"loader": loader, "loader_cpu": loader_cpu, "merge": merge, "merge_cpu": merge_cpu,
-                  "imports": imports, "peak_rss": ru.ru_maxrss * 1024, "cpu": cpu(), "counts": batch.counts,
-                  "rows": {f.table: f.rows for f in batch.files}}))
-batch.cleanup()
 """
+
+REFERENCE = (
+    PRELUDE
+    + r"""
+import duckdb
+readers = {"csv": "read_csv", "csv.gz": "read_csv", "jsonl": "read_json", "jsonl.gz": "read_json",
+           "parquet": "read_parquet"}
+files = json.loads(sys.argv[1])
+t, c = time.perf_counter(), cpu()
+con = duckdb.connect()
+rows = 0
+for i, (path, fmt) in enumerate(files):
+    # the reader function is picked from the fixed table above; the path is a parameter
+    con.execute(f"CREATE TABLE t{i} AS SELECT * FROM {readers[fmt]}(?)", [path]).fetchall()
+    rows += con.execute(f"SELECT count(*) FROM t{i}").fetchall()[0][0]
+con.close()
+print(json.dumps({"wall": time.perf_counter() - t, "cpu": cpu() - c, "rows": rows}))
+"""
+)
+
+LOAD = (
+    PRELUDE
+    + r"""
+from linkgraph.pipeline import load
+from linkgraph.store.duckdb import DuckDBStore
+db = os.path.join(sys.argv[2], "store.duckdb")
+t, c = time.perf_counter(), cpu()
+with DuckDBStore(db) as store:
+    report = load(store, sys.argv[1])
+wall, used = time.perf_counter() - t, cpu() - c
+ru = resource.getrusage(resource.RUSAGE_SELF)
+size = os.path.getsize(db)
+print(json.dumps({"wall": wall, "cpu": used, "peak_rss": ru.ru_maxrss * 1024, "store_bytes": size,
+                  "rows": {f.table: f.rows for f in report.record.files}}))
+"""
+)
+
+
+def table_files(export: Path) -> list[tuple[str, str]]:
+    """(path, format) of every table file of the export (truth.csv is the generator's answer key)."""
+    from linkgraph.loaders.readers import split_name
+    from linkgraph.loaders.validate import TABLE_FILES
+
+    out = []
+    for p in sorted(export.iterdir()):
+        parts = split_name(p.name)
+        if parts is not None and parts[0] in TABLE_FILES:
+            out.append((str(p), parts[1]))
+    return out
+
+
+def child(code: str, *args: str) -> dict[str, object]:
+    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def run_pair(export: Path, files: list[tuple[str, str]], work: Path) -> dict[str, dict[str, object]]:
+    ref = child(REFERENCE, json.dumps(files))
+    store_dir = Path(tempfile.mkdtemp(prefix="store-", dir=work))
+    try:
+        loaded = child(LOAD, str(export), str(store_dir))
+    finally:
+        shutil.rmtree(store_dir, ignore_errors=True)
+    return {"ref": ref, "load": loaded}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--accounts", type=int, default=1_000_000)
+    ap.add_argument("--accounts", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--fmt", default="csv", help="csv | csv.gz | jsonl | jsonl.gz | parquet")
     ap.add_argument("--export", type=Path, help="an existing export directory (skips generation)")
-    ap.add_argument("--runs", type=int, default=1)
-    ap.add_argument("--keep", action="store_true", help="keep the generated export")
-    ap.add_argument("--no-store", action="store_true", help="time the loader only (no store merge)")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--work", type=Path, help="scratch folder (default: system temp)")
     args = ap.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="bench-loader-"))
-    export = args.export
-    if export is None:
-        from linkgraph.generator import GenerateSettings, generate
-
-        export = work / "export"
-        t = time.perf_counter()
-        generate(export, GenerateSettings(accounts=args.accounts, seed=args.seed, fmt=args.fmt))
+    work = Path(tempfile.mkdtemp(prefix="bench-loader-", dir=args.work))
+    try:
+        export = args.export or _generate(work, args.accounts, args.seed, args.fmt)
+        files = table_files(export)
+        size = sum(os.path.getsize(p) for p, _ in files)
+        print(f"export {export}: {len(files)} files, {size / 1e6:,.0f} MB", flush=True)
+        wall_ratios, cpu_ratios = [], []
+        for i in range(args.runs):
+            r = run_pair(export, files, work)
+            ref, load = r["ref"], r["load"]
+            wall_ratios.append(float(load["wall"]) / float(ref["wall"]))  # type: ignore[arg-type]
+            cpu_ratios.append(float(load["cpu"]) / float(ref["cpu"]))  # type: ignore[arg-type]
+            print(
+                f"run {i + 1}: raw DuckDB read {ref['wall']:.1f}s ({ref['cpu']:.1f}s CPU), "
+                f"linkgraph load {load['wall']:.1f}s ({load['cpu']:.1f}s CPU), "
+                f"peak RSS {float(load['peak_rss']) / 2**30:.2f} GiB (store {float(load['store_bytes']) / 1e6:,.0f} MB); "  # type: ignore[arg-type]
+                f"ratio {wall_ratios[-1]:.2f} wall, {cpu_ratios[-1]:.2f} CPU; "
+                f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
+                flush=True,
+            )
+        wall, cpu = statistics.median(wall_ratios), statistics.median(cpu_ratios)
+        verdict = "meets" if wall <= TARGET_RATIO else "misses"
         print(
-            f"generated {args.accounts:,} accounts ({args.fmt}) in {time.perf_counter() - t:.1f}s", flush=True
+            f"RATIO load / raw read: median {wall:.2f} wall, {cpu:.2f} CPU over {args.runs} run(s) "
+            f"({verdict} the target <= {TARGET_RATIO:g})"
         )
-    size = sum(p.stat().st_size for p in export.iterdir() if p.is_file())
-    for _ in range(args.runs):
-        store_dir = "-" if args.no_store else str(work)
-        t = time.perf_counter()
-        out = subprocess.run(
-            [sys.executable, "-c", CHILD, str(export), str(work), store_dir],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        wall = time.perf_counter() - t
-        r = json.loads(out.stdout.strip().splitlines()[-1])
-        load = os.getloadavg()
-        print(
-            f"{sum(r['rows'].values()):,} input rows, {size / 1e6:.0f} MB: "
-            f"loader {r['loader']:.1f}s ({r['loader_cpu']:.1f}s CPU), "
-            f"store merge {r['merge']:.1f}s ({r['merge_cpu']:.1f}s CPU), "
-            f"total {r['loader'] + r['merge']:.1f}s ({wall:.1f}s with interpreter start and imports), "
-            f"CPU {r['cpu']:.1f}s, peak RSS {r['peak_rss'] / 2**30:.2f} GiB; "
-            f"load average {load[0]:.1f} on {os.cpu_count()} CPUs",
-            flush=True,
-        )
-        print(f"  rows {r['rows']}\n  staged {r['counts']}", flush=True)
-    if not args.keep and args.export is None:
-        import shutil
-
+    finally:
         shutil.rmtree(work, ignore_errors=True)
-    elif args.export is None:
-        print(f"export kept in {export}")
+
+
+def _generate(work: Path, accounts: int, seed: int, fmt: str) -> Path:
+    from linkgraph.generator import GenerateSettings, generate
+
+    export = work / "export"
+    t = time.perf_counter()
+    generate(export, GenerateSettings(accounts=accounts, seed=seed, fmt=fmt))
+    print(f"generated {accounts:,} accounts ({fmt}) in {time.perf_counter() - t:.1f}s", flush=True)
+    return export
 
 
 if __name__ == "__main__":
