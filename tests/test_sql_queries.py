@@ -81,10 +81,14 @@ def test_generated_sql_matches_the_schema() -> None:
     generated_on_disk = {q.path for q in ALL if sql.GENERATED_MARK in q.text}
     assert generated_on_disk == set(rendered)
     for table in schema.LOAD_TABLES:
-        merge = statements.get(f"merge_{table}", "sql").body
-        for p in schema.table_props(table):
-            fn = {"replace": "coalesce", "min": "least", "max": "greatest"}[p.merge]
-            assert f'{fn}(n."{p.name}", o."{p.name}")' in merge, (table, p.name)
+        names = sql.merge_statements(table)
+        assert names[-1] == f"merge_insert_{table}"
+        assert statements.get(names[-1], "sql").body.startswith(f'INSERT INTO "{table}"')
+        if schema.table_props(table):
+            update = statements.get(f"merge_update_{table}", "sql").body
+            for p in schema.table_props(table):
+                fn = {"replace": "coalesce", "min": "least", "max": "greatest"}[p.merge]
+                assert f'"{p.name}" = {fn}(n."{p.name}", t."{p.name}")' in update, (table, p.name)
         assert statements.get(f"read_{table}", "sql")
     for logical in RESULT_TABLES:
         assert statements.get(f"save_{logical}", "sql")
@@ -96,7 +100,7 @@ def test_generated_identifiers_come_from_the_schema() -> None:
         with pytest.raises(ValueError, match="refusing identifier"):
             sql.q(evil)
     with pytest.raises(KeyError):
-        sql.render_merge("no_such_table")
+        sql.render_merge_insert("no_such_table")
 
 
 def test_names_never_become_paths() -> None:
@@ -140,8 +144,9 @@ def store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _sample(q: Statement, name: str, type_: str, root: Path) -> Any:
-    if name == "parquet":  # merge_<table>: a staged file with that table's columns
-        return str(root / f"{q.name.removeprefix('merge_')}.parquet")
+    if name == "parquet":  # merge_update_/merge_insert_<table>: a staged file with that table's columns
+        table = q.name.removeprefix("merge_update_").removeprefix("merge_insert_")
+        return str(root / f"{table}.parquet")
     if name == "path":
         return str(root / "store.duckdb")
     return SAMPLES[type_]

@@ -50,7 +50,7 @@ import pyarrow as pa
 from linkgraph import schema
 from linkgraph.errors import StoreBusyError, StoreError, StoreNotFoundError
 from linkgraph.model import DetectionResult, LoadBatch, LoadRecord
-from linkgraph.store import statements
+from linkgraph.store import sql, statements
 from linkgraph.store.base import Progress, Rows, Store, load_record, load_row, run_row
 from linkgraph.store.statements import Statement
 
@@ -291,7 +291,8 @@ class DuckDBStore(Store):
             for i, table in enumerate(tables):
                 if progress:
                     progress(i, steps, f"merging {table}")
-                self._exec(con, f"merge_{table}", {"parquet": str(batch.path(table))})
+                for name in sql.merge_statements(table):
+                    self._exec(con, name, {"parquet": str(batch.path(table))})
             if progress:
                 progress(len(tables), steps, "recording the load")
             record = load_record(batch, 0, started, datetime.now(UTC), dict(batch.counts))

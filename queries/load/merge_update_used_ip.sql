@@ -1,0 +1,16 @@
+-- name: merge_update_used_ip
+-- description: Merge staged `used_ip` rows (a Parquet file) into existing rows with the same (account_id, ip) by the schema's rules (replace: a non-null new value wins; min/max: time bounds widen); only rows whose values change are written
+-- params: $parquet: string (path of the staged Parquet file)
+-- backends: duckdb
+-- generated from linkgraph/schema.py and model.py by `python -m linkgraph.store.sql`; do not edit
+UPDATE "used_ip" AS t
+SET "first_seen" = least(n."first_seen", t."first_seen"),
+    "last_seen" = greatest(n."last_seen", t."last_seen"),
+    "request_count" = coalesce(n."request_count", t."request_count"),
+    "user_agent" = coalesce(n."user_agent", t."user_agent")
+FROM read_parquet($parquet) AS n
+WHERE t."account_id" = n."account_id" AND t."ip" = n."ip"
+  AND (least(n."first_seen", t."first_seen") IS DISTINCT FROM t."first_seen"
+    OR greatest(n."last_seen", t."last_seen") IS DISTINCT FROM t."last_seen"
+    OR coalesce(n."request_count", t."request_count") IS DISTINCT FROM t."request_count"
+    OR coalesce(n."user_agent", t."user_agent") IS DISTINCT FROM t."user_agent")
