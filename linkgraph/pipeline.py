@@ -92,11 +92,34 @@ def _staging_root(store: Store) -> str:
 
 
 def _remove_stale_staging(root: str | os.PathLike[str]) -> None:
-    """Delete staging folders left by killed loads. Safe: the caller holds the write lock, so
-    no other load of this store is using the folder."""
+    """Delete staging folders left by killed loads.
+
+    The per-user temp folder is shared by every store a user loads into (Neo4j stores have no
+    folder of their own), so a folder is removed only when the process that made it (its name
+    holds the pid) is gone: a load into another store at the same time keeps its files.
+    """
     for stale in Path(root).glob("linkgraph-load-*"):
+        if _owner_alive(stale.name):
+            continue
         log.info("removing %s, left by an interrupted load", stale)
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def _owner_alive(name: str) -> bool:
+    """Whether the load that made staging folder ``name`` (linkgraph-load-<pid>-...) still runs."""
+    pid_text = name.removeprefix("linkgraph-load-").split("-", 1)[0]
+    if not pid_text.isdigit():
+        return False  # made before folders carried a pid: stale
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False  # our own earlier load, interrupted: this process holds the write lock now
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def detect(

@@ -455,7 +455,8 @@ def load_export(
 
     if staging_dir is not None:
         Path(staging_dir).mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="linkgraph-load-", dir=staging_dir))
+    # the pid in the name tells a live load (of any store sharing this folder) from a killed one
+    staging = Path(tempfile.mkdtemp(prefix=f"linkgraph-load-{os.getpid()}-", dir=staging_dir))
     raw = staging / "_raw"
     raw.mkdir()
     pseudo = PseudonymiseFn(pseudonymise_key) if pseudonymise_key else None

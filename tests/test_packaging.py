@@ -171,7 +171,10 @@ def test_app_ships_its_settings_and_stops_with_sigterm(installed: Path, tmp_path
             time.sleep(0.2)
         assert not Path(f"/proc/{server}").exists(), "the Streamlit server outlived linkgraph app"
         with socket.socket() as s:
-            s.bind(("127.0.0.1", port))  # the port is free again
+            # as a new server would: connections of the old one may linger in TIME_WAIT
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(("127.0.0.1", port))
+            s.listen()  # nobody listens there any more
     finally:
         if proc.poll() is None:
             proc.kill()
