@@ -23,6 +23,7 @@ from linkgraph.casework.campaigns import (
 )
 from linkgraph.casework.downloads import export_bytes
 from linkgraph.casework.evidence import cluster_members
+from linkgraph.scoring import DEFAULT_THRESHOLD
 from linkgraph.store import open_store
 from tests.test_app_support import copy_store, export_dir
 
@@ -97,8 +98,27 @@ def test_empty_store_shows_guidance_not_a_traceback(tmp_path, monkeypatch):
         assert any("linkgraph load" in i.value for i in at.info), page
 
 
+def test_campaigns_default_to_the_enforcement_list_paged(db):
+    at = _app()
+    default = _campaign_table(at)
+    assert len(default) > 0 and (default["score"] >= DEFAULT_THRESHOLD).all()
+    at.slider(key="campaigns_min_score").set_value(0.0).run()
+    at.selectbox(key="campaigns_page_size").set_value(25).run()
+    first = _campaign_table(at)
+    with open_store(str(db), read_only=True) as s:
+        clusters = len(filter_campaigns(load_campaigns(s), CampaignFilter()))
+    assert len(first) == min(25, clusters) and clusters > len(default)
+    if clusters > 25:
+        at.number_input(key="campaigns_page").set_value(2).run()
+        second = _campaign_table(at)
+        assert 0 < len(second) <= 25 and not set(second["cluster_id"]) & set(first["cluster_id"])
+    _no_exception(at)
+
+
 def test_filters_change_the_table(db):
     at = _app()
+    at.slider(key="campaigns_min_score").set_value(0.0).run()
+    at.selectbox(key="campaigns_page_size").set_value(250).run()
     all_rows = _campaign_table(at)
     at.slider(key="campaigns_min_score").set_value(0.9).run()
     high = _campaign_table(at)

@@ -16,6 +16,9 @@ from linkgraph.casework.campaigns import (
     view_options,
 )
 from linkgraph.casework.text import fmt_ts
+from linkgraph.scoring import DEFAULT_THRESHOLD
+
+PAGE_SIZES = (25, 50, 100, 250)
 
 st.title("Campaigns")
 status = data.status()
@@ -57,7 +60,17 @@ views_available = view_options(campaigns)
 bounds = signup_bounds(campaigns)
 with st.container(border=True):
     c1, c2, c3, c4 = st.columns(4)
-    min_score = c1.slider("Minimum score", 0.0, 1.0, 0.0, 0.05, key="campaigns_min_score")
+    # Default: the enforcement list an investigator works on; lower the score to see the rest
+    # (a 1M-account run has ~100k clusters, too many to send to a browser at once).
+    min_score = c1.slider(
+        "Minimum score",
+        0.0,
+        1.0,
+        DEFAULT_THRESHOLD,
+        0.05,
+        key="campaigns_min_score",
+        help=f"{DEFAULT_THRESHOLD:.2f} is the enforcement threshold; 0 shows every cluster",
+    )
     max_seen = int(campaigns["size"].max())
     min_size = c2.number_input("Minimum size", 1, max(max_seen, 1), 1, key="campaigns_min_size")
     providers = c3.multiselect("Proxy provider", provider_options(campaigns), key="campaigns_providers")
@@ -99,7 +112,12 @@ if shown.empty:
     st.info("No campaign passes these filters.")
     st.stop()
 
-table = display_campaigns(shown)
+p1, p2, p3 = st.columns([1, 1, 2], vertical_alignment="bottom")
+page_size = p1.selectbox("Rows per page", PAGE_SIZES, index=1, key="campaigns_page_size")
+pages = max((len(shown) + page_size - 1) // page_size, 1)
+page = int(p2.number_input("Page", 1, pages, 1, key="campaigns_page"))
+p3.caption(f"Page {page} of {pages:,} · ranked by score")
+table = display_campaigns(shown.iloc[(page - 1) * page_size : page * page_size])
 event = st.dataframe(
     table,
     hide_index=True,
