@@ -18,13 +18,21 @@ What is planted (each step's module has the details and the reasons):
   organisations with a corporate card, office network and onboarding burst) and
   ``benign_datacenter`` (API developers calling from cloud hosts with SDK user agents).
 
+That is the ``classic`` scenario (the default, byte-identical to what the generator always
+wrote). ``scenario="evaluation"`` draws sizes, mixing rates and vendor spellings per seed and
+adds the patterns of public distillation reports (a bulk prepaid + proxy operation, an agentic
+campaign, quiet rings, ban-evasion lineages, lockstep groups) and a benign look-alike for every
+signal (``scenario``, ``patterns``, ``lookalikes_people``); its ``truth.csv`` adds
+``group_id`` and ``pattern``. ``variant`` writes partial exports (``writing.VARIANTS``).
+
 Everything is vectorised NumPy/Arrow and drawn from one ``numpy.random.default_rng(seed)``,
 so the same settings give byte-identical files.
 
-Modules, in the order the steps run: ``world`` (providers and networks), ``plan`` (group
-sizes and index blocks), ``organic`` (the base every non-campaign account starts from),
-``lookalikes``, ``campaigns``, ``population`` (the steps in order and the finishing pass),
-``tables`` (identifiers, text, truth) and ``writing`` (encodings). ``state``, ``records``,
+Modules, in the order the steps run: ``scenario`` (what to plant), ``world`` (providers and
+networks), ``plan`` (group sizes and index blocks), ``organic`` (the base every non-campaign
+account starts from), ``lookalikes``, ``campaigns``, ``scenario_groups`` (with ``patterns`` and
+``lookalikes_people``), ``population`` (the steps in order and the finishing pass), ``tables``
+(identifiers, text, truth) and ``writing`` (encodings, variants). ``state``, ``records``,
 ``activity``, ``identities``, ``text`` and ``vocabulary`` are what the steps share.
 """
 
