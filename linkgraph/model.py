@@ -13,11 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from linkgraph import schema
+
+if TYPE_CHECKING:
+    from linkgraph.settings import Engine
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ class DetectionResult:
     identifiers: pa.Table
     links: pa.Table
     stats: dict[str, Any] = field(default_factory=dict)
-    engine: str = "igraph"
+    engine: Engine = "igraph"
 
 
 # Columns of the stored ``clusters`` table, with types; extra columns are allowed after these.
@@ -186,7 +189,7 @@ class RunRecord:
     created_at: datetime
     params: dict[str, Any]
     stats: dict[str, Any]
-    engine: str
+    engine: Engine
 
 
 @dataclass(frozen=True)
