@@ -370,7 +370,16 @@ def prepare_inputs(tables: Mapping[str, pa.Table]) -> Inputs:
     tmpl = None
     if have["accounts.email"]:
         dom = _col(accounts, "email_domain") if "email_domain" in accounts.column_names else None
-        tmpl = templates.email_templates(_col(accounts, "email_local"), dom)
+        if "email_template" in accounts.column_names:  # the loader's, made before pseudonymising
+            tmpl = templates.stored_templates(
+                _col(accounts, "email_local"),
+                _col(accounts, "email_template"),
+                _col(accounts, "email_number"),
+                pc.is_valid(_col(accounts, "email_random")),
+                dom,
+            )
+        else:
+            tmpl = templates.email_templates(_col(accounts, "email_local"), dom)
     return Inputs(
         tables=_slim(tables),
         account_ids=account_ids,
@@ -420,7 +429,15 @@ def _ip_classes(
 # Columns still needed once the strings above are coded (None: the whole table). Dropping the
 # rest (account ids, IPs, user agents: ~1 GB at 1M accounts) keeps peak memory down.
 _KEEP_COLUMNS: dict[str, tuple[str, ...] | None] = {
-    "accounts": ("account_id", "created_at", "email_local", "org_verified", "status"),
+    "accounts": (
+        "account_id",
+        "created_at",
+        "email_local",
+        "email_random",
+        "email_namelike",
+        "org_verified",
+        "status",
+    ),
     "paid_with": ("payment_fingerprint",),
     "payment_methods": None,
     "used_ip": ("first_seen", "last_seen", "request_count"),

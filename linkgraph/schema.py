@@ -126,6 +126,16 @@ ACCOUNT = NodeType(
         Prop("email", doc="full address as exported (pseudonymised when --pseudonymise is used)"),
         Prop("email_domain", doc="lower-cased domain of email"),
         Prop("email_local", doc="normalised local part: lower-case; dots and +tag removed for webmail"),
+        # derived by the loader from the plain local part, before --pseudonymise hashes it, so a
+        # pseudonymised store scores and links like a plain one (loaders.normalise.local_part_signals)
+        Prop("email_random", "bool", doc="random-looking local part (generated identities)"),
+        Prop("email_namelike", "bool", doc="name-like local part (jane.doe, jdoe84)"),
+        Prop(
+            "email_template",
+            doc="local part with digit runs as # (signals.templates); pseudonymised with the local part",
+        ),
+        Prop("email_number", "int", doc="the local part's last run of digits (signals.templates)"),
+        Prop("email_shape", doc="coarse shape of the local part for sharing: a.a99, ~an11"),
         Prop("country"),
         Prop("org_id"),
         Prop("org_verified", "bool"),

@@ -71,6 +71,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkgraph.linking import Links, _col, _lookup, prepare_inputs
+from linkgraph.loaders.normalise import NAMELIKE_LOCAL, RANDOM_LOCAL
 from linkgraph.signals import background, vocabulary
 
 log = logging.getLogger(__name__)
@@ -145,8 +146,9 @@ BROWSER_UA = r"^mozilla/5\.0 "
 FRONTIER_CATEGORIES = ("reasoning", "coding", "tool_use", "agentic")
 HOSTING_CLASSES = ("hosting", "tor")
 # random-looking local parts: many digits, long consonant runs, or few vowels in a long string
-_RANDOM_LOCAL = r"[bcdfghjklmnpqrstvwxz]{5,}|[0-9][a-z]+[0-9]|^[a-z0-9]{16,}$"
-_NAMELIKE_LOCAL = r"^[a-z]{2,}([._-]?[a-z]{2,}){0,2}[0-9]{0,4}$"
+# one definition, shared with the loader that stores the flags (accounts.email_random/_namelike)
+_RANDOM_LOCAL = RANDOM_LOCAL
+_NAMELIKE_LOCAL = NAMELIKE_LOCAL
 
 
 @dataclass
@@ -252,6 +254,10 @@ def account_signals(
     random_email = ((n_digits / length) >= 0.3) | _bool(pc.match_substring_regex(local, _RANDOM_LOCAL))
     random_email &= length >= 4
     namelike = _bool(pc.match_substring_regex(local, _NAMELIKE_LOCAL)) & ~random_email
+    if "email_random" in acc.column_names:  # the loader's flags, made before pseudonymising
+        derived = _bool(pc.is_valid(_col(acc, "email_random")))
+        random_email = np.where(derived, _bool(_col(acc, "email_random")), random_email)
+        namelike = np.where(derived, _bool(_col(acc, "email_namelike")), namelike) & ~random_email
     webmail_name = namelike & _per_row(webmail_domain, domain)
 
     # IP traffic and user agents: regexes run on the distinct user agents only

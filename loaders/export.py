@@ -174,7 +174,8 @@ if set(UNKNOWN_ACCOUNTS_SQL) != set(CHILD_TABLES):  # a table added to one and n
 # request_count and usage counts are summed over duplicate rows.
 FINAL_SQL: dict[str, str] = {
     "accounts": """
-        SELECT account_id, created_at, email, email_domain, email_local, country, org_id,
+        SELECT account_id, created_at, email, email_domain, email_local, email_random, email_namelike,
+               email_template, email_number, email_shape, country, org_id,
                org_verified, plan, status, extra
         FROM raw_accounts""",
     "email_domains": """

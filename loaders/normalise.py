@@ -237,20 +237,26 @@ RANDOM_DIGIT_SHARE = 0.3
 class LocalSignals:
     """What detection and sharing need from a local part, computed from the plain value.
 
-    Computed before ``--pseudonymise`` hashes the local part (a hex token looks random), and
-    stored with the account, so a pseudonymised store scores like a plain one.
-    ``template`` is the local part's shape: random-looking ones become ``~`` + the character
-    classes + the length (``~an11``: 11 letters and digits); others keep their separators and
-    digit count, with each run of letters as ``a`` (``jane.doe84`` -> ``a.a99``).
+    Computed before ``--pseudonymise`` hashes the local part (a hex token looks random and has
+    no template), and stored with the account, so a pseudonymised store scores and links like a
+    plain one. ``template`` and ``number`` are ``linkgraph.signals.templates``' template (digit
+    runs as ``#``) and the last number; ``shape`` is the coarse shape sharing uses: random-looking
+    parts become ``~`` + their character classes + the length (``~an11``: 11 letters and digits),
+    others keep their separators and digit count with each run of letters as ``a``
+    (``jane.doe84`` -> ``a.a99``).
     """
 
     random: pa.Array  # bool, null where there is no local part
     namelike: pa.Array  # bool, null where there is no local part
-    template: pa.Array  # string, null where there is no local part
+    template: pa.Array  # string, null where the local part is not templated
+    number: pa.Array  # int64, null where the local part has no number
+    shape: pa.Array  # string, null where there is no local part
 
 
 def local_part_signals(local: pa.Array | pa.ChunkedArray) -> LocalSignals:
-    """Random-looking / name-like flags and the template of normalised local parts (vectorised)."""
+    """Random-looking / name-like flags, template, number and shape of normalised local parts."""
+    from linkgraph.signals.templates import email_templates
+
     low = pc.utf8_lower(plain(local))
     valid = pc.is_valid(low)
     text = pc.fill_null(low, "")
@@ -261,11 +267,20 @@ def local_part_signals(local: pa.Array | pa.ChunkedArray) -> LocalSignals:
     random &= length >= 4
     namelike = np.asarray(pc.match_substring_regex(text, NAMELIKE_LOCAL).to_numpy(zero_copy_only=False))
     namelike &= ~random
+    tmpl = email_templates(low, None)
+    has = tmpl.code >= 0
+    template = (
+        tmpl.names.take(pa.array(np.maximum(tmpl.code, 0)))
+        if len(tmpl.names)
+        else pa.nulls(len(low), pa.string())
+    )
     null_b = pa.scalar(None, pa.bool_())
     return LocalSignals(
         random=pc.if_else(valid, pa.array(random), null_b),
         namelike=pc.if_else(valid, pa.array(namelike), null_b),
-        template=pc.if_else(valid, _templates(text, random, digits, length), pa.scalar(None, pa.string())),
+        template=plain(pc.if_else(pa.array(has), template, pa.scalar(None, pa.string()))),
+        number=pa.array(np.nan_to_num(tmpl.number, nan=0).astype(np.int64), mask=np.isnan(tmpl.number)),
+        shape=pc.if_else(valid, _templates(text, random, digits, length), pa.scalar(None, pa.string())),
     )
 
 

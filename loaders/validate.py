@@ -106,6 +106,11 @@ RAW_SCHEMAS: dict[str, pa.Schema] = {
             ("email", _S),
             ("email_domain", _S),
             ("email_local", _S),
+            ("email_random", _B),
+            ("email_namelike", _B),
+            ("email_template", _S),
+            ("email_number", _I),
+            ("email_shape", _S),
             ("webmail", _B),
             ("disposable", _B),
             ("country", _S),
@@ -425,15 +430,23 @@ def _account_columns(chunk: _Chunk) -> dict[str, pa.Array]:
         ctx.warn_once("email", f"{ctx.display}: some email values are not addresses (no domain derived)")
     webmail, disposable = normalise.domain_flags(emails.domain)
     email, local = emails.email, emails.local
+    signals = normalise.local_part_signals(local)  # from the plain value, before any hashing
+    template = signals.template
     if ctx.pseudonymise is not None:
         local = ctx.pseudonymise(local, "email_local")
         email = pc.binary_join_element_wise(local, emails.domain, "@")
+        template = ctx.pseudonymise(template, "email_template")  # equality survives, text does not
     return {
         "account_id": col("account_id"),
         "created_at": col("created_at", UTC_US),
         "email": email,
         "email_domain": emails.domain,
         "email_local": local,
+        "email_random": signals.random,
+        "email_namelike": signals.namelike,
+        "email_template": template,
+        "email_number": signals.number,
+        "email_shape": signals.shape,
         "webmail": webmail,
         "disposable": disposable,
         "country": col("country"),

@@ -8,7 +8,7 @@ normalisation must be identical; it is defined here, once:
 |---|---|---|
 | ``email_address`` | normalised local part ``@`` domain (lower-case; webmail dots and ``+tag`` removed) | always |
 | ``email_domain`` | lower-cased domain | always |
-| ``email_template`` | local-part template (``loaders.normalise.local_part_signals``) ``@`` webmail / disposable / other | always |
+| ``email_template`` | local-part shape (``accounts.email_shape``, ``loaders.normalise.local_part_signals``) ``@`` webmail / disposable / other | always |
 | ``card_bin_last4`` | first 6 digits of the BIN ``:`` last 4 (processor fingerprints differ between labs) | always |
 | ``device_id`` | the device fingerprint, trimmed | always |
 | ``user_agent`` | lower-cased, whitespace collapsed | always |
@@ -103,15 +103,15 @@ def _not_token(values: pa.Array, field: str) -> pa.Array:
 
 
 def _email_observations(store: Store, account_ids: pa.Array | None) -> pa.Table:
-    has_template = "email_template" in schema.table_schema("accounts").names
-    cols = ["account_id", "email_domain", "email_local"] + (["email_template"] if has_template else [])
+    has_shape = "email_shape" in schema.table_schema("accounts").names
+    cols = ["account_id", "email_domain", "email_local"] + (["email_shape"] if has_shape else [])
     acc = _only(store.read_table("accounts", cols), account_ids)
     ids = acc.column("account_id")
     domain = normalise.plain(acc.column("email_domain"))
     local = _not_token(normalise.plain(acc.column("email_local")), "email_local")
-    template = normalise.local_part_signals(local).template
-    if has_template:  # computed by the loader before pseudonymisation
-        template = pc.coalesce(normalise.plain(acc.column("email_template")), template)
+    template = normalise.local_part_signals(local).shape
+    if has_shape:  # computed by the loader before pseudonymisation
+        template = pc.coalesce(normalise.plain(acc.column("email_shape")), template)
     webmail, disposable = normalise.domain_flags(domain)
     domain_class = pc.if_else(
         pc.fill_null(disposable, False),

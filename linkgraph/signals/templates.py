@@ -68,6 +68,41 @@ def email_templates(
     return Templates(code, enc.dictionary, number, _sequential(code, number, gap))
 
 
+def stored_templates(
+    local: pa.Array,
+    template: pa.Array,
+    number: pa.Array,
+    derived: pa.Array,
+    domain: pa.Array | None,
+    gap: int = 3,
+) -> Templates:
+    """``email_templates`` from the loader's ``accounts.email_template`` / ``email_number``.
+
+    The loader computes them with ``email_templates`` on the plain local part, before
+    ``--pseudonymise`` hashes it (and the template with it): the same accounts share a template,
+    so a pseudonymised store links and scores like a plain one. Rows the loader did not derive
+    (``derived`` false: tables made some other way) fall back to their ``local`` part.
+    """
+    own = email_templates(local, None, gap=gap)
+    text = (
+        own.names.take(pa.array(np.maximum(own.code, 0)))
+        if len(own.names)
+        else pa.nulls(len(local), pa.string())
+    )
+    text = pc.if_else(pa.array(own.code >= 0), text, pa.scalar(None, pa.string()))
+    ok = pc.fill_null(derived, False)
+    masked = pc.if_else(ok, template.cast(pa.string()), text)
+    num = pc.if_else(ok, pc.cast(number, pa.float64()), pa.array(own.number, pa.float64()))
+    if domain is not None:
+        dom = pc.fill_null(pc.utf8_lower(domain.cast(pa.string())), "")
+        masked = pc.binary_join_element_wise(masked, dom, "@")
+    enc = pc.dictionary_encode(masked)
+    code = np.asarray(pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    value = np.asarray(pc.fill_null(num, np.nan).to_numpy(zero_copy_only=False), dtype=float)
+    value = np.where(code >= 0, value, np.nan)
+    return Templates(code, enc.dictionary, value, _sequential(code, value, gap))
+
+
 def _sequential(code: np.ndarray, number: np.ndarray, gap: int) -> np.ndarray:
     """Accounts whose number is within ``gap`` of another account's on the same template."""
     out = np.zeros(len(code), bool)
