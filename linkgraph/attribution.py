@@ -30,7 +30,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -189,24 +188,29 @@ def _reasons(
     flags: dict[str, np.ndarray],
     pred_ids: pa.Array,
 ) -> list[str]:
-    """One line per clustered account, built column-wise (no per-account Python branching)."""
-    m = len(members)
-    parts: list[pd.Series] = []
+    """One line per clustered account, built column-wise with Arrow kernels (no per-account Python)."""
+    parts: list[pa.Array] = []
+    null = pa.scalar(None, pa.string())
     for t, name in _TIE_NAMES.items():
-        c = pd.Series(counts[t][members])
-        parts.append(pd.Series(np.where(c > 0, "shares " + name + " with " + c.astype(str) + " members", "")))
+        c = counts[t][members]
+        text = pc.binary_join_element_wise(
+            f"shares {name} with ", pc.cast(pa.array(c), pa.string()), " members", ""
+        )
+        parts.append(pc.if_else(pa.array(c > 0), text, null))
     for key, phrase in _PHRASES.items():
-        f = flags[key][members]
+        f = pa.array(flags[key][members])
         if key == "replacement":
-            pred = pd.Series(pred_ids.to_pylist(), dtype=object).fillna("")
-            parts.append(pd.Series(np.where(f, "replaces banned account " + pred, "")))
+            text = pc.binary_join_element_wise("replaces banned account ", pc.fill_null(pred_ids, "?"), "")
+            parts.append(pc.if_else(f, text, null))
         else:
-            parts.append(pd.Series(np.where(f, phrase, "")))
-    text = pd.Series([""] * m, dtype=object)
-    for part in parts:
-        has, empty = part != "", text == ""
-        text = text.where(~has, part.where(empty, text + "; " + part))
-    return text.tolist()
+            parts.append(pc.if_else(f, pa.scalar(phrase), null))
+    if not len(members):
+        return []
+    # join with a unit separator, then collapse the gaps left by absent parts (null_handling="skip"
+    # drops rows in some pyarrow versions)
+    joined = pc.binary_join_element_wise(*[pc.fill_null(p, "") for p in parts], "\x1f")
+    joined = pc.utf8_trim(pc.replace_substring_regex(joined, "\x1f+", "\x1f"), "\x1f")
+    return pc.replace_substring(joined, "\x1f", "; ").to_pylist()
 
 
 def actions(eligible: np.ndarray, flagged: np.ndarray, dismissed: np.ndarray) -> np.ndarray:

@@ -737,11 +737,11 @@ def _derived(inp: Inputs, incidence: Mapping[str, Incidence], settings: DetectSe
         ip_count = np.bincount(ip_inc.account, minlength=n)
         used = inp.table("used_ip")
         if inp.have.get("ip_events.first_seen") and used is not None:
-            acc = inp.acc["used_ip"]
-            code = np.where(ip_infra[np.maximum(inp.ip_code, 0)], -1, inp.ip_code)
+            # proxy exits count here: scripts driving many accounts through one pool arrive on
+            # the same exit within minutes; busy addresses are bounded by max_share instead
             lock = lockstep.first_seen_lockstep(
-                acc,
-                code,
+                inp.acc["used_ip"],
+                inp.ip_code,
                 _days(_col(used, "first_seen")),
                 n,
                 settings.lockstep_minutes,
@@ -868,8 +868,8 @@ def _add_coactivity(links: Links, settings: DetectSettings) -> None:
         pc.fill_null(pc.cast(_col(us, "requests"), pa.float64()), 0).to_numpy(zero_copy_only=False)
     )
     day = _days(pc.cast(_col(us, "day"), pa.timestamp("us")))
-    m, active = lockstep.usage_matrix(inp.acc["usage"], np.floor(day), inp.usage_cat, req, links.n_accounts)
-    sim = lockstep.usage_similarity(m, active, links.a, links.b, settings.coactivity_min_days)
+    prof = lockstep.usage_profiles(inp.acc["usage"], np.floor(day), inp.usage_cat, req, links.n_accounts)
+    sim = lockstep.usage_similarity(prof, links.a, links.b, settings.coactivity_min_days)
     sig.coactive = sim
     hit = np.nan_to_num(sim, nan=0.0) >= settings.coactivity_min_similarity
     boost = settings.base_weights.get("coactivity", 0.0) * hit

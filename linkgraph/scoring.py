@@ -29,12 +29,12 @@ export. **Enrichment** features read vendor values through synonym tables
 | multi_shared | log2(distinct shared payment methods and devices) / 3 | +1.5 | many instruments each shared by a few: an operation, not a household or a corporate card |
 | surprise | −log10 P(so many members share, Binomial(size, background rate)) / 20 | +1.0 | sharing far beyond what the population does |
 | signup_burst | (members created in the busiest 24 h − 1) / (members − 1) | +1.5 | accounts made in one batch |
-| evasion | 4 × share of members that replace a banned account (same device/card/IP, created after its last activity) | +2.0 | ban evasion |
+| evasion | 4 × share of members that replace a banned account (same device/card/IP, created after its last activity) | +2.5 | ban evasion |
 | known_bad | 3 × share of members banned/suspended in the export or in analyst-confirmed campaigns | +1.5 | known-bad propagation |
-| template | share of members on an email template shared by ≥ 3 members | +1.5 | generated identities |
-| sequential | share of members numbered in sequence on a shared template | +1.0 | generated in order |
-| lockstep | share of members first seen with another member on ≥ 2 IPs within minutes | +1.5 | scripted, synchronised access |
-| coactivity | share of members with near-identical daily usage to another member | +1.5 | one pipeline driving many accounts |
+| template | share of members on an email template shared by ≥ 3 members (× min(1, 2 × shared_strong)) | +1.5 | generated identities; without shared instruments a naming convention (classroom, team) |
+| sequential | share of members numbered in sequence on a shared template (same factor) | +1.0 | generated in order |
+| lockstep | share of members first seen with another member on ≥ 2 IPs within minutes | +3.0 | scripted, synchronised access (CopyCatch: repeated coincidences) |
+| coactivity | share of members with near-identical daily volume and category mix to another member | +1.0 | one pipeline driving many accounts (a team's cron jobs too, hence not more) |
 | prepaid | share of the cluster's payment methods that are prepaid/gift/virtual (synonyms) | +1.0 | throwaway instruments |
 | residential_proxy | share of requests through residential-proxy IPs (network class) | +1.5 | evading per-IP limits |
 | hosting | share of requests through hosting/Tor IPs | +0.3 | weak: API developers call from clouds too |
@@ -47,6 +47,7 @@ export. **Enrichment** features read vendor values through synonym tables
 | frontier_share | share of requests on reasoning/coding/tool_use/agentic | +0.5 | what distillation targets |
 | jailbreak | flagged jailbreak requests / requests × 10 (capped at 1) | +1.0 | abuse, not use |
 | verified_org | share of members in verified organisations | −6.0 | a verified enterprise customer is accountable |
+| org_network | share of requests from corporate/education networks (network class) | −1.5 | offices and campuses, not proxy pools |
 | known_good | share of members an analyst dismissed (remembered across runs) | −6.0 | a dismissal is not re-litigated by the same evidence |
 | webmail_names | share of members on webmail with name-like local parts | −0.5 | organic sign-ups |
 | browser_ua | share of members seen only with ordinary browser user agents | −0.5 | people, not scripts |
@@ -86,12 +87,12 @@ WEIGHTS: dict[str, float] = {
     "multi_shared": 1.5,
     "surprise": 1.0,
     "signup_burst": 1.5,
-    "evasion": 2.0,
+    "evasion": 2.5,
     "known_bad": 1.5,
     "template": 1.5,
     "sequential": 1.0,
-    "lockstep": 1.5,
-    "coactivity": 1.5,
+    "lockstep": 3.0,
+    "coactivity": 1.0,
     "prepaid": 1.0,
     "residential_proxy": 1.5,
     "hosting": 0.3,
@@ -104,6 +105,7 @@ WEIGHTS: dict[str, float] = {
     "frontier_share": 0.5,
     "jailbreak": 1.0,
     "verified_org": -6.0,
+    "org_network": -1.5,
     "known_good": -6.0,
     "webmail_names": -0.5,
     "browser_ua": -0.5,
@@ -135,6 +137,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "frontier_share": ("usage.category",),
     "jailbreak": ("usage.flagged_jailbreak",),
     "verified_org": ("accounts.org_verified",),
+    "org_network": ("network_classes",),
 }
 
 AUTOMATION_UA = (
@@ -173,6 +176,7 @@ class AccountSignals:
     residential: np.ndarray  # float: requests through residential proxies
     hosting: np.ndarray
     vpn: np.ndarray
+    org_net: np.ndarray  # float: requests through corporate/education networks
     requests: np.ndarray  # float: usage requests
     frontier: np.ndarray  # float: usage requests on frontier categories
     jailbreak: np.ndarray  # float: flagged jailbreak requests
@@ -268,6 +272,7 @@ def account_signals(
     residential = np.zeros(n)
     hosting = np.zeros(n)
     vpn = np.zeros(n)
+    org_net = np.zeros(n)
     ip_acc = inp.acc["used_ip"]
     ip_req = np.zeros(0)
     ip_is_proxy = np.zeros(len(inp.ip_names), bool)
@@ -290,6 +295,7 @@ def account_signals(
             (residential, ("residential_proxy",)),
             (hosting, HOSTING_CLASSES),
             (vpn, ("vpn",)),
+            (org_net, ("corporate", "education")),
         ):
             sel = ok & _per_row(vocabulary.is_class(inp.ip_class, wanted), inp.ip_code)
             target += np.bincount(ip_acc[sel], weights=ip_req[sel], minlength=n)
@@ -353,6 +359,7 @@ def account_signals(
         residential=residential,
         hosting=hosting,
         vpn=vpn,
+        org_net=org_net,
         requests=requests,
         frontier=frontier,
         jailbreak=jailbreak,
@@ -507,8 +514,11 @@ def normalise(raw: pd.DataFrame, have: Mapping[str, bool] | None = None) -> pd.D
     x["evasion"] = raw["replacement_share"] * 4.0
     x["known_bad"] = raw["known_bad_share"] * 3.0
     x["known_good"] = raw["known_good_share"]
-    x["template"] = raw["template_share"]
-    x["sequential"] = raw["sequential_share"]
+    # a template across accounts that share no card or device is a naming convention (a class,
+    # a team's test accounts): identity evidence counts in proportion to instrument sharing
+    instruments = np.clip(2.0 * raw["shared_strong_share"], 0, 1)
+    x["template"] = raw["template_share"] * instruments
+    x["sequential"] = raw["sequential_share"] * instruments
     x["lockstep"] = raw["lockstep_share"]
     x["coactivity"] = raw["coactive_share"]
     x["prepaid"] = raw["prepaid_share"]
@@ -524,6 +534,7 @@ def normalise(raw: pd.DataFrame, have: Mapping[str, bool] | None = None) -> pd.D
     x["frontier_share"] = raw["frontier_share"]
     x["jailbreak"] = np.clip(raw["jailbreak_rate"] * 10.0, 0, 1)
     x["verified_org"] = raw["verified_share"]
+    x["org_network"] = raw["org_network_share"]
     x["webmail_names"] = raw["webmail_name_share"]
     x["browser_ua"] = raw["browser_ua_share"]
     x = x.clip(0, 1)
@@ -620,6 +631,7 @@ def cluster_features(
         ("residential_proxy_share", sig.residential),
         ("hosting_share", sig.hosting),
         ("vpn_share", sig.vpn),
+        ("org_network_share", sig.org_net),
     ):
         f[name] = np.bincount(cl, weights=arr[members], minlength=k) / np.maximum(ipr, 1)
     f["proxy_ips"] = 0
@@ -717,6 +729,7 @@ FEATURE_COLUMNS = (
     "residential_proxy_share",
     "hosting_share",
     "vpn_share",
+    "org_network_share",
     "signup_burst_24h",
     "signup_burst_72h",
     "automation_ua_share",
@@ -791,6 +804,7 @@ def evidence_phrases(f: pd.DataFrame) -> pd.DataFrame:
     )
     p["hosting"] = _pct(f["hosting_share"]) + " of requests from datacenter/Tor"
     p["vpn"] = _pct(f["vpn_share"]) + " of requests via VPN"
+    p["org_network"] = _pct(f["org_network_share"]) + " of requests from corporate/education networks"
     p["signup_burst"] = _pct(f["signup_burst_24h"]) + " signed up within 24 h"
     p["automation_ua"] = _pct(f["automation_ua_share"]) + " scripted user agents"
     p["disposable_email"] = _pct(f["disposable_email_share"]) + " disposable email"

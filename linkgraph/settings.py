@@ -97,7 +97,7 @@ class DetectSettings:
     evasion_window_days: float = 7.0
     lockstep_minutes: float = 10.0
     lockstep_min_ips: int = 2
-    coactivity_min_similarity: float = 0.9
+    coactivity_min_similarity: float = 0.8
     coactivity_min_days: int = 3
     infra_tail: float = 0.001  # identifiers above this degree quantile of their type are infrastructure
     infra_min_degree: int = 20

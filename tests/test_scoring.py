@@ -224,6 +224,7 @@ def scoring_frame_row(**over: float) -> Any:
         "sequential_share": 0.0,
         "lockstep_share": 0.0,
         "coactive_share": 0.0,
+        "org_network_share": 0.0,
         "prepaid_share": 0.5,
         "residential_proxy_share": 0.5,
         "hosting_share": 0.0,

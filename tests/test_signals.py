@@ -139,8 +139,8 @@ def test_coactivity_identical_daily_usage_and_a_family_on_its_own_schedule() -> 
     day = np.concatenate([days[:5], days[:5], days[[0, 2, 4]], days[[1, 3, 5, 0]]])
     req = np.concatenate([[900, 950, 1000, 980, 940], [910, 940, 1010, 970, 950], [5, 30, 2], [12, 3, 40, 8]])
     cat = np.zeros(len(acc), np.int64)
-    m, active = lockstep.usage_matrix(acc, day, cat, req.astype(float), 4)
-    sim = lockstep.usage_similarity(m, active, np.array([0, 2]), np.array([1, 3]))
+    prof = lockstep.usage_profiles(acc, day, cat, req.astype(float), 4)
+    sim = lockstep.usage_similarity(prof, np.array([0, 2]), np.array([1, 3]))
     assert sim[0] > 0.99 and sim[1] < 0.5
 
 

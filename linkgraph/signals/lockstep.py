@@ -11,7 +11,7 @@ Two views of acting together:
   (too busy for a coincidence to mean anything). Needs ``ip_events.first_seen``; absent:
   unknown (no pairs).
 * ``usage_similarity``: for given account pairs (the link graph's), the cosine similarity
-  of their daily usage vectors over (day × category) cells of ``log1p(requests)``. Accounts
+  of their daily volume (``log1p(requests)`` per day) times that of their category mix. Accounts
   driven by one pipeline are active on the same days with near-identical volume and mix;
   family members or colleagues use the service on their own schedule. Needs ``usage`` with
   ``day`` and ``requests``; absent: unknown (NaN). Pairs where either side has fewer than
@@ -22,6 +22,8 @@ row-normalised sparse matrices and an element-wise product of the paired rows.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -77,37 +79,54 @@ def first_seen_lockstep(
     return pairs.filter(pairs.count >= min_ips)
 
 
-def usage_matrix(
+@dataclass
+class UsageProfiles:
+    """Row-normalised account × day matrix of log1p(requests), account × category mix, active days."""
+
+    days: sp.csr_matrix
+    categories: sp.csr_matrix
+    active: np.ndarray
+
+
+def _normalised(acc: np.ndarray, col: np.ndarray, val: np.ndarray, n_accounts: int) -> sp.csr_matrix:
+    m = sp.coo_matrix((val, (acc, col)), shape=(n_accounts, int(col.max()) + 1)).tocsr()
+    m.sum_duplicates()
+    norm = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    return (sp.diags(1.0 / np.where(norm > 0, norm, 1.0)) @ m).tocsr()
+
+
+def usage_profiles(
     acc: np.ndarray, day: np.ndarray, cat: np.ndarray, requests: np.ndarray, n_accounts: int
-) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Row-normalised account × (day, category) matrix of log1p(requests), and active days per account."""
+) -> UsageProfiles:
+    """Daily volume and category mix per account (categories summed over the whole period)."""
     ok = (acc >= 0) & ~np.isnan(day) & (requests > 0)
     acc, d, c, r = acc[ok], day[ok].astype(np.int64), np.maximum(cat[ok], 0), requests[ok]
     if not len(acc):
-        return sp.csr_matrix((n_accounts, 1)), np.zeros(n_accounts, np.int64)
+        empty = sp.csr_matrix((n_accounts, 1))
+        return UsageProfiles(empty, empty, np.zeros(n_accounts, np.int64))
     d = d - d.min()
-    n_cat = int(c.max()) + 1
-    col = d * n_cat + c
-    m = sp.coo_matrix((np.log1p(r), (acc, col)), shape=(n_accounts, int(col.max()) + 1)).tocsr()
-    m.sum_duplicates()
-    norm = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    m = sp.diags(1.0 / np.where(norm > 0, norm, 1.0)) @ m
-    days = sp.coo_matrix((np.ones(len(acc)), (acc, d)), shape=(n_accounts, int(d.max()) + 1)).tocsr()
-    days.data[:] = 1.0
-    days.sum_duplicates()
-    days.data[:] = 1.0
-    active = np.asarray(days.sum(axis=1)).ravel().astype(np.int64)
-    return m.tocsr(), active
+    per_day = sp.coo_matrix((r, (acc, d)), shape=(n_accounts, int(d.max()) + 1)).tocsr()
+    per_day.sum_duplicates()
+    pd_coo = per_day.tocoo()
+    days = _normalised(pd_coo.row, pd_coo.col, np.log1p(pd_coo.data), n_accounts)
+    cats = _normalised(acc, c, r, n_accounts)
+    active = np.diff(per_day.indptr).astype(np.int64)
+    return UsageProfiles(days, cats, active)
 
 
-def usage_similarity(
-    m: sp.csr_matrix, active: np.ndarray, a: np.ndarray, b: np.ndarray, min_days: int = 3
-) -> np.ndarray:
-    """Cosine similarity of the paired rows (NaN where either has < ``min_days`` active days)."""
+def usage_similarity(prof: UsageProfiles, a: np.ndarray, b: np.ndarray, min_days: int = 3) -> np.ndarray:
+    """Cosine of daily volume × cosine of category mix per pair (NaN: < ``min_days`` active days)."""
+    active = prof.active
     out = np.full(len(a), np.nan)
     ok = (active[a] >= min_days) & (active[b] >= min_days)
-    idx = np.flatnonzero(ok)
+    # near-identical usage needs about the same number of active days: pairs far apart are
+    # left at 0 without comparing rows (most links; the row comparison is the costly step)
+    ratio = np.minimum(active[a], active[b]) / np.maximum(np.maximum(active[a], active[b]), 1)
+    out[ok & (ratio < 0.5)] = 0.0
+    idx = np.flatnonzero(ok & (ratio >= 0.5))
     for lo in range(0, len(idx), _CHUNK // 4):
         sel = idx[lo : lo + _CHUNK // 4]
-        out[sel] = np.asarray(m[a[sel]].multiply(m[b[sel]]).sum(axis=1)).ravel()
+        day_cos = np.asarray(prof.days[a[sel]].multiply(prof.days[b[sel]]).sum(axis=1)).ravel()
+        cat_cos = np.asarray(prof.categories[a[sel]].multiply(prof.categories[b[sel]]).sum(axis=1)).ravel()
+        out[sel] = day_cos * cat_cos
     return out
