@@ -540,13 +540,15 @@ def match(
     """
     from linkgraph.sharing.bundle import read_bundle
     from linkgraph.sharing.keys import SharingKey
-    from linkgraph.sharing.matching import DEFAULT_MIN_STRENGTH, match_bundle, write_matches_csv
+    from linkgraph.sharing.matching import DEFAULT_MIN_STRENGTH, match_bundle, save_matches, write_matches_csv
 
     key = SharingKey.from_file(key_file)
     intel = read_bundle(bundle_path, key)
     floor = DEFAULT_MIN_STRENGTH if min_strength is None else min_strength
     with open_store(location, read_only=no_save) as store:
         result = match_bundle(store, intel, key, min_strength=floor)
+        if not no_save:
+            save_matches(store, result)
     if out_path:
         write_matches_csv(result.matches, out_path)
     levels = result.matches["level"].value_counts().to_dict() if len(result.matches) else {}

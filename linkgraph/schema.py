@@ -286,7 +286,9 @@ LOAD_LABEL = "LoadRun"
 IN_CLUSTER = "IN_CLUSTER"
 # The Neo4j store's cross-process write lease (DuckDB uses a lock file instead).
 LOCK_LABEL = "WriteLock"
-RESULT_LABELS = (CLUSTER_LABEL, RUN_LABEL, DECISION_LABEL, LOAD_LABEL, LOCK_LABEL)
+# Matches of a peer lab's shared intel against this lab's accounts (``linkgraph match``).
+INTEL_MATCH_LABEL = "IntelMatch"
+RESULT_LABELS = (CLUSTER_LABEL, RUN_LABEL, DECISION_LABEL, LOAD_LABEL, LOCK_LABEL, INTEL_MATCH_LABEL)
 RESULT_RELATIONSHIPS = (IN_CLUSTER, "DECIDED", "PRODUCED")
 
 DECISION_STATUSES = ("confirmed", "dismissed", "needs_review")

@@ -337,3 +337,16 @@ def test_matches_csv_is_safe_to_open(world: dict[str, Any], tmp_path: Path) -> N
     rows = list(csv.DictReader(out.open()))
     assert rows and all(r["source"] == "'" + evil_lab for r in rows)
     assert all(float(r["strength"]) > 0 for r in rows)  # numbers stay numbers
+
+
+def test_matches_are_stored_for_the_app_and_detection(world: dict[str, Any]) -> None:
+    with DuckDBStore(world["dbs"]["b"], read_only=True) as s:
+        stored = s.intel_matches()
+    reported = {r["account_id"] for r in csv.DictReader(world["matches_csv"].open())}
+    assert set(stored["account_id"]) == reported
+    assert set(stored["level"]) <= {"strong", "medium"} and (stored["strength"] >= matching.MEDIUM_AT).all()
+    assert (stored["source"] == LAB_NAME).all() and stored["matched_at"].notna().all()
+    # matching the same bundle again replaces its rows instead of adding to them
+    ok("match", str(world["bundle"]), "--key-file", str(world["key"]), "--db", str(world["dbs"]["b"]))
+    with DuckDBStore(world["dbs"]["b"], read_only=True) as s:
+        assert len(s.intel_matches()) == len(stored)

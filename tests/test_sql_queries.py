@@ -149,6 +149,21 @@ def _sample(q: Statement, name: str, type_: str, root: Path) -> Any:
         return str(root / f"{table}.parquet")
     if name == "path":
         return str(root / "store.duckdb")
+    if q.name == "add_intel_matches":  # one match, the columns of intel_matches
+        return [
+            {
+                "account_id": "a",
+                "strength": 0.9,
+                "level": "strong",
+                "source": "Lab A",
+                "source_campaign": "C1",
+                "indicator_kinds": "device_id",
+                "evidence": "{}",
+                "bundle_id": "bundle--1",
+                "key_fingerprint": "f",
+                "matched_at": "2026-01-01T00:00:00Z",
+            }
+        ]
     return SAMPLES[type_]
 
 

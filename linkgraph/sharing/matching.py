@@ -215,3 +215,12 @@ def write_matches_csv(matches: pd.DataFrame, out: str | Path) -> str:
     tmp.write_text(csvsafe.to_csv(df), encoding="utf-8")
     tmp.replace(path)
     return str(path)
+
+
+def save_matches(store: Store, result: MatchResult) -> int:
+    """Store the matches (``Store.save_intel_matches``): the app's external-intel signal and
+    detection's known-bad seeds."""
+    df = result.matches.copy()
+    df["matched_at"] = pd.to_datetime(df["matched_at"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    df["strength"] = df["strength"].astype(float)
+    return store.save_intel_matches(df[list(MATCH_COLUMNS)].to_dict("records"))

@@ -310,6 +310,33 @@ class Store(abc.ABC):
             for r in self.rows("decisions", {"cluster_id": cluster_id})
         ]
 
+    # ------------------------------------------------------------------ intel matches
+    @final
+    def save_intel_matches(self, rows: list[dict[str, Any]]) -> int:
+        """Store ``linkgraph match`` results (``sharing.matching.MATCH_COLUMNS``, ``matched_at``
+        as ISO text); the same bundle matched again replaces its rows per account and campaign."""
+        if not rows:
+            return 0
+        stmt = self.statement("add_intel_matches")
+        self._write_statement(stmt, self.bound(stmt, {"rows": rows}))
+        return len(rows)
+
+    @final
+    def intel_matches(self) -> pd.DataFrame:
+        """Stored intel matches, strongest first: a peer lab's campaigns matched to accounts here.
+
+        Columns ``sharing.matching.MATCH_COLUMNS``; ``level`` is strong (>= 0.8) or medium.
+        The app shows them on the campaigns they fall in; detection may read them as known-bad.
+        """
+        cols = [
+            "account_id", "strength", "level", "source", "source_campaign", "indicator_kinds",
+            "evidence", "bundle_id", "key_fingerprint", "matched_at",
+        ]  # fmt: skip
+        df = pd.DataFrame(self.rows("intel_matches"), columns=cols)
+        df["strength"] = df["strength"].astype(float)
+        df["matched_at"] = pd.to_datetime(df["matched_at"], utc=True)
+        return df
+
     # ------------------------------------------------------------------ investigator queries
     @final
     def query(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
