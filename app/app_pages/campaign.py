@@ -18,6 +18,9 @@ from linkgraph.casework.evidence import (
 )
 from linkgraph.casework.graph import graph_elements
 from linkgraph.casework.text import fmt_ts, md
+from linkgraph.scoring import DEFAULT_THRESHOLD
+
+PICKER_LIMIT = 1000
 
 st.title("Campaign detail")
 status = data.status()
@@ -29,7 +32,12 @@ if campaigns.empty:
     st.info("The latest detection run found no clusters.")
     st.stop()
 
-ids = list(campaigns["cluster_id"])
+# The picker lists the enforcement list (ranked, capped) plus the campaign asked for: a 1M-account
+# run has ~100k clusters, and sending them all as options made the page take seconds to show.
+listed = campaigns[campaigns["score"] >= DEFAULT_THRESHOLD].head(PICKER_LIMIT)
+if listed.empty:
+    listed = campaigns.head(PICKER_LIMIT)
+ids = list(listed["cluster_id"])
 scores = dict(zip(campaigns["cluster_id"], campaigns["score"], strict=True))
 
 
@@ -38,6 +46,8 @@ def _picked() -> None:
 
 
 wanted = st.session_state.get("cluster_id") or st.query_params.get("cluster")
+if wanted in scores and wanted not in ids:
+    ids.insert(0, wanted)
 if wanted in ids:
     st.session_state["campaign_pick"] = wanted
 cluster_id = st.selectbox(
