@@ -74,6 +74,13 @@ def _infrastructure(location: str, version: str, cluster_id: str) -> pd.DataFram
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _intel(location: str, version: str, cluster_id: str) -> pd.DataFrame:
+    from linkgraph.sharing.matching import campaign_intel
+
+    return campaign_intel(_store(location), cluster_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def _members(location: str, version: str, cluster_id: str, limit: int) -> pd.DataFrame:
     return cluster_members(_store(location), cluster_id, limit)
 
@@ -138,6 +145,11 @@ def campaigns() -> pd.DataFrame:
 
 def infrastructure(cluster_id: str) -> pd.DataFrame:
     return _infrastructure(location(), version(), cluster_id)
+
+
+def intel(cluster_id: str) -> pd.DataFrame:
+    """Peer labs' shared campaigns this campaign's members matched (``linkgraph match``)."""
+    return _intel(location(), version(), cluster_id)
 
 
 def members(cluster_id: str, limit: int = 5000) -> pd.DataFrame:

@@ -350,3 +350,28 @@ def test_matches_are_stored_for_the_app_and_detection(world: dict[str, Any]) -> 
     ok("match", str(world["bundle"]), "--key-file", str(world["key"]), "--db", str(world["dbs"]["b"]))
     with DuckDBStore(world["dbs"]["b"], read_only=True) as s:
         assert len(s.intel_matches()) == len(stored)
+
+
+def test_the_app_shows_matches_on_the_campaign_they_fall_in(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from linkgraph.sharing.matching import campaign_intel
+
+    db = world["dbs"]["b"]
+    cluster = _campaign_cluster(db, world["labs"].operator_b)
+    with DuckDBStore(db, read_only=True) as s:
+        intel = campaign_intel(s, cluster)
+    assert len(intel) == 1 and intel["source"].iloc[0] == LAB_NAME and intel["accounts"].iloc[0] >= 30
+    monkeypatch.setenv("LINKGRAPH_DB", str(db))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.delenv("LINKGRAPH_APP_PASSWORD", raising=False)
+    app = Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py"
+    at = AppTest.from_file(str(app), default_timeout=60)
+    at.run()
+    at.session_state["cluster_id"] = cluster
+    at.switch_page("app_pages/campaign.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    warnings = [w.value for w in at.warning]
+    assert any("External intel" in w and LAB_NAME in w for w in warnings), warnings

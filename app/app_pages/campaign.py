@@ -75,6 +75,17 @@ st.caption(
     f"providers: {row['proxy_providers'] or '—'} · categories: {row['top_categories'] or '—'}"
 )
 
+# ---------------------------------------------------------------- external intel
+intel = data.intel(cluster_id)
+if not intel.empty:
+    top = intel.iloc[0]
+    st.warning(
+        f"**External intel:** {int(intel['accounts'].sum()):,} member(s) match campaigns shared by peer labs "
+        f"(best: {md(str(top['source']))} campaign {md(str(top['source_campaign']))}, "
+        f"{int(top['accounts'])} accounts, {int(top['strong'])} strong)."
+    )
+    st.dataframe(intel, hide_index=True, width="stretch", key="campaign_intel")
+
 # ---------------------------------------------------------------- decision
 with st.expander(f"Decision — currently **{row['status']}**", expanded=row["status"] == OPEN):
     with st.form("campaign_decision", clear_on_submit=True):

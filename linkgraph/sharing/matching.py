@@ -224,3 +224,27 @@ def save_matches(store: Store, result: MatchResult) -> int:
     df["matched_at"] = pd.to_datetime(df["matched_at"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     df["strength"] = df["strength"].astype(float)
     return store.save_intel_matches(df[list(MATCH_COLUMNS)].to_dict("records"))
+
+
+def campaign_intel(store: Store, cluster_id: str, run_id: int | None = None) -> pd.DataFrame:
+    """The external-intel signal of one campaign: which peer campaigns its members matched.
+
+    One row per (source lab, source campaign): ``accounts`` matched, ``strong`` of them, the
+    best ``strength`` and the indicator kinds seen. Empty when nothing matched.
+    """
+    cols = ["source", "source_campaign", "accounts", "strong", "strength", "indicator_kinds"]
+    matches = store.intel_matches()
+    if matches.empty:
+        return pd.DataFrame(columns=cols)
+    members = store.read_result("members", run_id).to_pandas()
+    inside = set(members.loc[members["cluster_id"] == cluster_id, "account_id"])
+    hits = matches[matches["account_id"].isin(inside)]
+    if hits.empty:
+        return pd.DataFrame(columns=cols)
+    out = hits.groupby(["source", "source_campaign"], as_index=False).agg(
+        accounts=("account_id", "nunique"),
+        strong=("level", lambda s: int((s == "strong").sum())),
+        strength=("strength", "max"),
+        indicator_kinds=("indicator_kinds", lambda s: ",".join(sorted({k for v in s for k in v.split(",")}))),
+    )
+    return out.sort_values(["accounts", "strength"], ascending=False).reset_index(drop=True)[cols]
