@@ -25,9 +25,12 @@ from linkgraph.casework.accounts import (
     search_accounts,
 )
 from linkgraph.casework.campaigns import load_campaigns
+from linkgraph.casework.cases import Case, audit_trail, load_case, owners
 from linkgraph.casework.downloads import export_bytes
 from linkgraph.casework.evidence import cluster_members, daily_traffic, shared_infrastructure
 from linkgraph.casework.graph import ClusterEdges, cluster_edges
+from linkgraph.casework.history import campaign_history, run_changes
+from linkgraph.casework.queue import review_queue
 from linkgraph.casework.status import StoreStatus, store_status
 from linkgraph.decisions import decisions_table
 from linkgraph.store import default_location, open_store
@@ -129,6 +132,28 @@ def _decisions(location: str, version: str, cluster_id: str | None) -> pd.DataFr
     return decisions_table(_store(location).decisions(cluster_id))
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _trail(location: str, version: str) -> pd.DataFrame:
+    s = _store(location)
+    return audit_trail(s.decisions(), s.case_events())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _case(location: str, version: str, cluster_id: str) -> Case:
+    return load_case(_store(location), cluster_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _history(location: str, version: str, cluster_id: str) -> pd.DataFrame:
+    return campaign_history(_store(location), cluster_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _queue(location: str, version: str) -> pd.DataFrame:
+    s = _store(location)
+    return review_queue(_campaigns(location, version), run_changes(s), owners(s.case_events()))
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _export(location: str, version: str, fmt: str, cluster_ids: tuple[str, ...]) -> bytes:
     return export_bytes(_store(location), fmt, cluster_ids)
@@ -186,6 +211,22 @@ def near(cluster_id: str, since: str) -> pd.DataFrame:
 
 def decisions(cluster_id: str | None = None) -> pd.DataFrame:
     return _decisions(location(), version(), cluster_id)
+
+
+def trail() -> pd.DataFrame:
+    return _trail(location(), version())
+
+
+def case(cluster_id: str) -> Case:
+    return _case(location(), version(), cluster_id)
+
+
+def history(cluster_id: str) -> pd.DataFrame:
+    return _history(location(), version(), cluster_id)
+
+
+def queue() -> pd.DataFrame:
+    return _queue(location(), version())
 
 
 def export(fmt: str, cluster_ids: Sequence[str]) -> bytes:

@@ -5,19 +5,19 @@ the state every page shares, shows a login gate when the deployment asks for one
 over to the page the analyst picked. The pages live in ``app/app_pages/``; what they compute
 lives in ``linkgraph.casework`` (plain modules by concern, tested without Streamlit); store access is cached in ``app/data.py``.
 
-Login: with Streamlit's ``[auth]`` (OIDC) configured in secrets, ``st.login`` is required;
-otherwise, when ``LINKGRAPH_APP_PASSWORD`` is set, a password form (constant-time comparison).
+Sign-in (``linkgraph.users``): with Streamlit's ``[auth]`` (OIDC) configured in secrets,
+``st.login`` is required; otherwise, when a users file exists (``linkgraph users add``), its users
+sign in with their password; otherwise the app is a single analyst's own (``$LINKGRAPH_USER`` or
+the OS account). Every decision and note is attributed to the signed-in user; viewers only read.
 """
 
 from __future__ import annotations
-
-import hmac
-import os
 
 import streamlit as st
 from linkgraph.app import data
 
 from linkgraph.errors import LinkGraphError
+from linkgraph.users import local_actor, oidc_actor, read_users, sign_in
 
 st.set_page_config(page_title="linkgraph", page_icon=":material/hub:", layout="wide")
 
@@ -25,8 +25,7 @@ st.set_page_config(page_title="linkgraph", page_icon=":material/hub:", layout="w
 st.session_state.setdefault("cluster_id", None)  # the campaign being investigated
 st.session_state.setdefault("account_id", "")  # the account being investigated
 st.session_state.setdefault("selection", [])  # cluster ids the campaigns filters keep (for exports)
-st.session_state.setdefault("analyst", "")  # who is making decisions
-st.session_state.setdefault("auth_ok", False)
+st.session_state.setdefault("actor", None)  # the signed-in users.Actor: who decides
 
 
 def _oidc_configured() -> bool:
@@ -37,29 +36,30 @@ def _oidc_configured() -> bool:
 
 
 def login_gate() -> None:
-    """Stop the script here until the user is authenticated (when the deployment requires it)."""
+    """Stop the script here until the user is signed in (when the deployment requires it)."""
     if _oidc_configured():
         if not st.user.is_logged_in:
             st.title("linkgraph")
             st.button("Log in", on_click=st.login, type="primary", key="login_oidc")
             st.stop()
-        if not st.session_state["analyst"]:
-            st.session_state["analyst"] = str(st.user.get("name") or st.user.get("email") or "")
+        st.session_state["actor"] = oidc_actor(str(st.user.get("email") or st.user.get("name") or ""))
         return
-    password = os.environ.get("LINKGRAPH_APP_PASSWORD")
-    if not password or st.session_state["auth_ok"]:
+    if not read_users():
+        st.session_state["actor"] = local_actor()
+        return
+    if st.session_state["actor"] is not None:
         return
     st.title("linkgraph")
     with st.form("login_form"):
-        name = st.text_input("Your name", key="login_name")
+        name = st.text_input("User", key="login_name")
         given = st.text_input("Password", type="password", key="login_password")
-        submitted = st.form_submit_button("Log in", type="primary")
+        submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
-        if hmac.compare_digest(given.encode(), password.encode()):
-            st.session_state["auth_ok"] = True
-            st.session_state["analyst"] = name.strip()
+        actor = sign_in(name, given)
+        if actor is not None:
+            st.session_state["actor"] = actor
             st.rerun()
-        st.error("Wrong password.")
+        st.error("Unknown user or wrong password.")
     st.stop()
 
 
@@ -74,20 +74,25 @@ except LinkGraphError as e:
 
 pages = [
     st.Page("app_pages/campaigns.py", title="Campaigns", icon=":material/leaderboard:", default=True),
+    st.Page("app_pages/queue.py", title="Review queue", icon=":material/inbox:"),
     st.Page("app_pages/campaign.py", title="Campaign detail", icon=":material/hub:"),
+    st.Page("app_pages/case.py", title="Case", icon=":material/folder_open:"),
     st.Page("app_pages/account.py", title="Account", icon=":material/person_search:"),
     st.Page("app_pages/decisions.py", title="Decisions", icon=":material/gavel:"),
+    st.Page("app_pages/queries.py", title="Query library", icon=":material/manage_search:"),
     st.Page("app_pages/load_export.py", title="Load & export", icon=":material/upload_file:"),
 ]
 nav = st.navigation(pages)
+actor = st.session_state["actor"]
 with st.sidebar:
+    st.caption(f"Signed in as **{actor.name}** ({actor.role})")
     st.caption(
         f"Store: {store_status.backend} · {store_status.accounts:,} accounts · "
         f"{store_status.runs} detection run(s)"
     )
-    if os.environ.get("LINKGRAPH_APP_PASSWORD") and st.session_state["auth_ok"] and st.button("Log out"):
-        st.session_state["auth_ok"] = False
+    if actor.how == "password" and st.button("Sign out", key="logout"):
+        st.session_state["actor"] = None
         st.rerun()
-    if _oidc_configured() and st.user.is_logged_in:
+    if actor.how == "oidc":
         st.button("Log out", on_click=st.logout)
 nav.run()

@@ -23,8 +23,10 @@ from rich.table import Table
 
 from linkgraph import __version__, csvsafe
 from linkgraph.errors import ConfigError, LinkGraphError
+from linkgraph.schema import DECISION_STATUSES
 from linkgraph.store import default_location, open_store
 from linkgraph.store.base import Store
+from linkgraph.users import ROLES
 
 console = Console(stderr=True)
 out = Console()
@@ -560,18 +562,108 @@ def match(
 
 
 @cli.command()
-@click.argument("cluster_id")
-@click.option("--status", type=click.Choice(["confirmed", "dismissed", "needs_review"]), required=True)
-@click.option("--analyst", required=True, envvar="LINKGRAPH_ANALYST", help="Your name ($LINKGRAPH_ANALYST).")
+@click.argument("target")
+@click.option("--status", type=click.Choice(DECISION_STATUSES), required=True)
+@click.option(
+    "--user",
+    "user",
+    envvar="LINKGRAPH_USER",
+    help="Who decides ($LINKGRAPH_USER); checked against the users file.",
+)
+@click.option("--analyst", "analyst", envvar="LINKGRAPH_ANALYST", hidden=True, help="Old name of --user.")
+@click.option(
+    "--campaign", default=None, help="For an account: the campaign (default: its campaign in the latest run)."
+)
 @click.option("--note", default="", help="Why (kept in the audit trail).")
 @store_options
-def decide(cluster_id: str, status: str, analyst: str, note: str, location: str) -> None:
-    """Record an analyst decision on a cluster (kept with a timestamp as an audit trail)."""
-    from linkgraph.model import Decision
+def decide(
+    target: str,
+    status: str,
+    user: str | None,
+    analyst: str | None,
+    campaign: str | None,
+    note: str,
+    location: str,
+) -> None:
+    """Record a decision on a campaign or on one account (append-only audit trail).
 
+    TARGET is a campaign id of the latest run or an account id. On an account, --status
+    dismissed excludes it from its campaign as a false positive, and confirmed confirms it (with
+    --campaign naming another campaign, adds it there). An id that names neither is refused.
+
+    Example: linkgraph decide C000012 --status confirmed --user ana --note "one card, one proxy"
+    """
+    from linkgraph.casework.cases import decide as decide_on
+    from linkgraph.users import cli_actor
+
+    actor = cli_actor(user or analyst)
     with open_store(location) as store:
-        d = store.add_decision(Decision(cluster_id=cluster_id, status=status, analyst=analyst, note=note))
-    out.print(f"{cluster_id}: {d.status} by {d.analyst} at {d.decided_at:%Y-%m-%d %H:%M:%S} UTC")
+        done = decide_on(store, actor, target, status, note, campaign)
+    out.print(done.summary)
+
+
+@cli.group()
+def users() -> None:
+    """Who may sign in to the app and decide: the users file ($LINKGRAPH_USERS).
+
+    Example: linkgraph users add ana --role analyst
+    """
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), default="analyst", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
+@click.option(
+    "--file", "path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Users file."
+)
+def users_add(name: str, role: str, password_stdin: bool, path: Path | None) -> None:
+    """Add a user (or reset their password and role); the password is stored as a salted scrypt hash.
+
+    Example: linkgraph users add bo --role viewer
+    """
+    from linkgraph.users import add_user, users_path
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = add_user(name, role, password, path)
+    out.print(f"{user.name} ({user.role}) saved in {users_path(path)}")
+
+
+@users.command("list")
+@click.option(
+    "--file", "path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Users file."
+)
+def users_list(path: Path | None) -> None:
+    """List the users and their roles (never their hashes).
+
+    Example: linkgraph users list
+    """
+    from linkgraph.users import read_users, users_path
+
+    found = read_users(path)
+    if not found:
+        out.print(f"no users in {users_path(path)}")
+    for u in found.values():
+        click.echo(f"{u.name}\t{u.role}\t{u.created_at}")
+
+
+@users.command("remove")
+@click.argument("name")
+@click.option(
+    "--file", "path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Users file."
+)
+def users_remove(name: str, path: Path | None) -> None:
+    """Remove a user (their past decisions keep their name).
+
+    Example: linkgraph users remove bo
+    """
+    from linkgraph.users import remove_user
+
+    remove_user(name, path)
+    out.print(f"{name} removed")
 
 
 @cli.command()

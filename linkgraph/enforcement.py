@@ -51,7 +51,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkgraph import csvsafe
-from linkgraph.decisions import decisions_in_force
+from linkgraph.decisions import decisions_in_force, store_member_adjustments
 from linkgraph.errors import ConfigError, NoRunError
 from linkgraph.scoring import DEFAULT_THRESHOLD
 from linkgraph.store.base import Store
@@ -137,9 +137,12 @@ def select_clusters(
 
 
 def members_of(store: Store, rid: int, cluster_ids: Iterable[str]) -> pd.DataFrame:
+    """The members of the given clusters, after the account decisions in force (exclusions
+    out, added and confirmed accounts in: ``decisions.MemberAdjustments``)."""
     members = store.read_result("members", rid)
     ids = pa.array(sorted(set(cluster_ids)), pa.string())
-    return members.filter(pc.is_in(members.column("cluster_id"), value_set=ids)).to_pandas()
+    found = members.filter(pc.is_in(members.column("cluster_id"), value_set=ids)).to_pandas()
+    return store_member_adjustments(store).apply(found)
 
 
 def identifiers_of(store: Store, rid: int, cluster_ids: Iterable[str]) -> pd.DataFrame:

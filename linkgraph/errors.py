@@ -106,3 +106,21 @@ class NoRunError(LinkGraphError):
 
 class NothingToExportError(LinkGraphError):
     """The selection is empty once dismissed clusters are left out."""
+
+
+class UnknownUserError(LinkGraphError):
+    """No such user (or none given) where a known author is required."""
+
+    exit_code = 2
+
+
+class PermissionDeniedError(LinkGraphError):
+    """The user's role does not allow this (a viewer cannot decide or write notes)."""
+
+    exit_code = 4
+
+
+class UnknownTargetError(LinkGraphError):
+    """A decision names neither a campaign of the latest run nor a known account."""
+
+    exit_code = 2

@@ -209,3 +209,41 @@ class Decision:
             )
         if not self.analyst.strip():
             raise ValueError("a decision needs the analyst's name")
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """One entry of a campaign's case file, append-only like decisions (the audit trail).
+
+    ``action``: ``account`` (an account-level decision: ``after`` is one of
+    ``schema.ACCOUNT_STATUSES`` for ``account_id`` within ``campaign_id``; an empty
+    ``campaign_id`` means every campaign), ``owner`` (``after`` is the new owner, "" to release)
+    or ``note`` (``note`` is the text, ``reply_to`` the ``event_id`` it answers). ``before`` is
+    what was in force when the event was written, so the trail reads "before -> after".
+    """
+
+    campaign_id: str
+    action: str  # one of schema.CASE_ACTIONS
+    author: str
+    account_id: str = ""
+    before: str = ""
+    after: str = ""
+    note: str = ""
+    reply_to: str = ""
+    event_id: str = ""  # set by the store when empty
+    at: datetime | None = None  # set by the store when None
+
+    def __post_init__(self) -> None:
+        if self.action not in schema.CASE_ACTIONS:
+            raise ValueError(f"case action must be one of {schema.CASE_ACTIONS}, not {self.action!r}")
+        if not self.author.strip():
+            raise ValueError("a case entry needs its author")
+        if self.action == "account":
+            if not self.account_id:
+                raise ValueError("an account decision needs the account id")
+            if self.after not in schema.ACCOUNT_STATUSES:
+                raise ValueError(
+                    f"account status must be one of {schema.ACCOUNT_STATUSES}, not {self.after!r}"
+                )
+        if self.action == "note" and not self.note.strip():
+            raise ValueError("a note needs its text")

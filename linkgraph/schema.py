@@ -291,7 +291,12 @@ INTEL_MATCH_LABEL = "IntelMatch"
 RESULT_LABELS = (CLUSTER_LABEL, RUN_LABEL, DECISION_LABEL, LOAD_LABEL, LOCK_LABEL, INTEL_MATCH_LABEL)
 RESULT_RELATIONSHIPS = (IN_CLUSTER, "DECIDED", "PRODUCED")
 
-DECISION_STATUSES = ("confirmed", "dismissed", "needs_review")
+# A campaign's workflow: open (no decision) -> in_review -> confirmed / dismissed; needs_review
+# marks one to look at again (by an analyst, or because it changed a lot since its decision).
+DECISION_STATUSES = ("confirmed", "dismissed", "needs_review", "in_review")
+# Account-level decisions within a campaign (``model.CaseEvent`` with action "account").
+ACCOUNT_STATUSES = ("excluded", "added", "confirmed", "cleared")
+CASE_ACTIONS = ("account", "owner", "note")
 
 # --------------------------------------------------------------------------- identifiers
 # How an account reaches each identifier type, for linking. ``path`` is the chain of

@@ -25,6 +25,7 @@ from linkgraph.casework.downloads import export_bytes
 from linkgraph.casework.evidence import cluster_members
 from linkgraph.scoring import DEFAULT_THRESHOLD
 from linkgraph.store import open_store
+from linkgraph.users import add_user
 from tests.test_app_support import copy_store, export_dir
 
 APP = str(Path(__file__).resolve().parent.parent / "app" / "streamlit_app.py")
@@ -33,6 +34,9 @@ PAGES = [
     "app_pages/campaign.py",
     "app_pages/account.py",
     "app_pages/decisions.py",
+    "app_pages/queue.py",
+    "app_pages/case.py",
+    "app_pages/queries.py",
     "app_pages/load_export.py",
 ]
 
@@ -47,7 +51,8 @@ def db(root, tmp_path, monkeypatch):
     path = copy_store(root, tmp_path / "store.duckdb")
     monkeypatch.setenv("LINKGRAPH_DB", str(path))
     monkeypatch.delenv("NEO4J_URI", raising=False)
-    monkeypatch.delenv("LINKGRAPH_APP_PASSWORD", raising=False)
+    monkeypatch.setenv("LINKGRAPH_USERS", str(tmp_path / "no-users.json"))
+    monkeypatch.setenv("LINKGRAPH_USER", "ana")
     return path
 
 
@@ -89,10 +94,10 @@ def test_every_page_runs_on_a_detected_store(db):
 
 def test_empty_store_shows_guidance_not_a_traceback(tmp_path, monkeypatch):
     monkeypatch.setenv("LINKGRAPH_DB", str(tmp_path / "empty.duckdb"))
-    monkeypatch.delenv("LINKGRAPH_APP_PASSWORD", raising=False)
+    monkeypatch.setenv("LINKGRAPH_USERS", str(tmp_path / "no-users.json"))
     at = _app()
     assert any("linkgraph load" in i.value for i in at.info)
-    for page in PAGES[1:4]:
+    for page in PAGES[1:7]:
         at.switch_page(page).run()
         _no_exception(at)
         assert any("linkgraph load" in i.value for i in at.info), page
@@ -173,9 +178,8 @@ def test_open_campaign_record_decision_persists_and_changes_export(db):
     assert cid in set(before["cluster_id"])
 
     at.radio(key="campaign_status").set_value("dismissed")
-    at.text_input(key="campaign_analyst").set_value("ana")
     at.text_area(key="campaign_note").set_value("benign university lab <b>x</b>")
-    at.button[[b.label for b in at.button].index("Record decision")].click().run()
+    at.button[[b.label for b in at.button].index("Record decision as ana")].click().run()
     _no_exception(at)
     assert at.metric[4].value == "dismissed"
 
@@ -199,8 +203,11 @@ def test_open_campaign_record_decision_persists_and_changes_export(db):
     assert {b.label for b in at.get("download_button")} == {"Download CSV", "Download JSON", "Download STIX"}
     # audit trail page lists it
     at.switch_page("app_pages/decisions.py").run()
-    trail = [d.value for d in at.dataframe if "analyst" in d.value.columns][0]
-    assert list(trail["cluster_id"]) == [cid]
+    trail = [d.value for d in at.dataframe if "before" in d.value.columns][0]
+    assert list(trail["campaign_id"]) == [cid]
+    assert list(trail[["who", "before", "after"]].itertuples(index=False, name=None)) == [
+        ("ana", "open", "dismissed")
+    ]
 
 
 def test_path_view_shows_a_path(db):
@@ -255,7 +262,7 @@ def test_bad_upload_shows_the_loaders_error_and_changes_nothing(db, root):
 
 def test_good_upload_loads_and_detect_runs(tmp_path, monkeypatch, root):
     monkeypatch.setenv("LINKGRAPH_DB", str(tmp_path / "fresh.duckdb"))
-    monkeypatch.delenv("LINKGRAPH_APP_PASSWORD", raising=False)
+    monkeypatch.setenv("LINKGRAPH_USERS", str(tmp_path / "no-users.json"))
     src = export_dir(root)
     files = [(p.name, p.read_bytes(), "text/csv") for p in sorted(src.iterdir()) if p.name != "truth.csv"]
     at = _app()
@@ -271,16 +278,26 @@ def test_good_upload_loads_and_detect_runs(tmp_path, monkeypatch, root):
     assert len(_campaign_table(at)) > 0
 
 
-def test_password_gate(db, monkeypatch):
-    monkeypatch.setenv("LINKGRAPH_APP_PASSWORD", "s3cret")
+def test_users_file_sign_in_and_a_viewer_cannot_decide(db, tmp_path, monkeypatch):
+    users = tmp_path / "users.json"
+    add_user("ana", "analyst", "correct horse", users)
+    add_user("vic", "viewer", "battery staple", users)
+    monkeypatch.setenv("LINKGRAPH_USERS", str(users))
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     assert at.title[0].value == "linkgraph" and not at.dataframe
     at.text_input(key="login_name").set_value("ana")
-    at.text_input(key="login_password").set_value("wrong")
+    at.text_input(key="login_password").set_value("battery staple")
     at.button[0].click().run()
-    assert any("Wrong password" in e.value for e in at.error) and not at.dataframe
-    at.text_input(key="login_password").set_value("s3cret")
+    assert any("wrong password" in e.value for e in at.error) and not at.dataframe
+    at.text_input(key="login_name").set_value("vic")
     at.button[0].click().run()
     _no_exception(at)
-    assert at.title[0].value == "Campaigns" and at.session_state["analyst"] == "ana"
+    assert at.title[0].value == "Campaigns" and at.session_state["actor"].name == "vic"
+    at.switch_page("app_pages/campaign.py").run()
+    _no_exception(at)
+    assert not [b for b in at.button if b.label.startswith("Record decision")]
+    assert any("a viewer" in c.value for c in at.caption)
+    at.switch_page("app_pages/case.py").run()
+    _no_exception(at)
+    assert not [b for b in at.button if b.label in ("Change status", "Post note", "Record account decision")]

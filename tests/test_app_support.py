@@ -44,3 +44,27 @@ def copy_store(root: Path, dest: Path) -> Path:
 def export_dir(root: Path) -> Path:
     prepared_store(root)
     return _BUILT["export"]
+
+
+def next_day_export(folder: Path, card: str, after: str, accounts: int = 3) -> list[Path]:
+    """A small next-day export: ``accounts`` new accounts signed up a day after ``after``
+    (an ISO time); ``new_0`` pays with ``card`` (a campaign's card), the others with their own."""
+    import csv
+    from datetime import datetime, timedelta
+
+    folder.mkdir(parents=True, exist_ok=True)
+    when = (datetime.fromisoformat(after.replace("Z", "+00:00")) + timedelta(days=1)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+    accounts_csv, payments_csv = folder / "accounts.csv", folder / "payment_methods.csv"
+    with accounts_csv.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["account_id", "created_at", "email", "country", "plan"])
+        for i in range(accounts):
+            w.writerow([f"new_{i}", when, f"newcomer{i}@example.org", "US", "api"])
+    with payments_csv.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["account_id", "payment_fingerprint", "method_type"])
+        for i in range(accounts):
+            w.writerow([f"new_{i}", card if i == 0 else f"fp_nextday_own_{i}", "card"])
+    return [accounts_csv, payments_csv]

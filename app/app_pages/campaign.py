@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 from linkgraph.app import data, graph
-from linkgraph.app.decide import save_decision
+from linkgraph.app.decide import actor, can_decide, save_decision
 
 from linkgraph import schema
 from linkgraph.casework.campaigns import OPEN
@@ -88,20 +88,21 @@ if not intel.empty:
 
 # ---------------------------------------------------------------- decision
 with st.expander(f"Decision — currently **{row['status']}**", expanded=row["status"] == OPEN):
-    with st.form("campaign_decision", clear_on_submit=True):
-        c1, c2 = st.columns(2)
-        decision = c1.radio(
-            "Decision",
-            list(schema.DECISION_STATUSES),
-            horizontal=True,
-            key="campaign_status",
-            format_func=lambda s: s.replace("_", " "),
-        )
-        analyst = c2.text_input("Analyst", value=st.session_state["analyst"], key="campaign_analyst")
-        note = st.text_area("Note (why)", key="campaign_note")
-        submitted = st.form_submit_button("Record decision", type="primary")
-    if submitted:
-        save_decision(cluster_id, decision, analyst, note, rerun=True)
+    if can_decide():
+        with st.form("campaign_decision", clear_on_submit=True):
+            decision = st.radio(
+                "Decision",
+                list(schema.DECISION_STATUSES),
+                horizontal=True,
+                key="campaign_status",
+                format_func=lambda s: s.replace("_", " "),
+            )
+            note = st.text_area("Note (why)", key="campaign_note")
+            submitted = st.form_submit_button(f"Record decision as {actor().name}", type="primary")
+        if submitted:
+            save_decision(cluster_id, decision, note, rerun=True)
+    if st.button("Open its case (owner, notes, members, history)", key="campaign_open_case"):
+        st.switch_page("app_pages/case.py")
     history = data.decisions(cluster_id)
     if history.empty:
         st.caption("No decisions on this campaign yet.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 from linkgraph.app import data
-from linkgraph.app.decide import save_decision
+from linkgraph.app.decide import actor, can_decide, save_decision
 
 from linkgraph import schema
 
@@ -16,10 +16,10 @@ if status.guidance:
 campaigns = data.campaigns()
 ids = list(campaigns["cluster_id"])
 
-if ids:
+if ids and can_decide():
     with st.form("decisions_form", clear_on_submit=True):
         current = st.session_state.get("cluster_id")
-        c1, c2, c3 = st.columns([2, 2, 2])
+        c1, c2 = st.columns([2, 3])
         cluster_id = c1.selectbox(
             "Campaign", ids, index=ids.index(current) if current in ids else 0, key="decisions_cluster"
         )
@@ -30,33 +30,33 @@ if ids:
             key="decisions_status",
             format_func=lambda s: s.replace("_", " "),
         )
-        analyst = c3.text_input("Analyst", value=st.session_state["analyst"], key="decisions_analyst")
         note = st.text_area("Note (why)", key="decisions_note")
-        submitted = st.form_submit_button("Record decision", type="primary")
+        submitted = st.form_submit_button(f"Record decision as {actor().name}", type="primary")
     if submitted:
-        save_decision(cluster_id, decision, analyst, note)
+        save_decision(cluster_id, decision, note)
 
 st.subheader("Audit trail")
-trail = data.decisions()
+st.caption(
+    "Append-only: every status, owner, note and account decision, who made it, when, before → after, why."
+)
+trail = data.trail()
 if trail.empty:
     st.caption("No decisions yet.")
 else:
     only = st.multiselect(
-        "Only these campaigns", sorted(trail["cluster_id"].unique()), key="decisions_filter"
+        "Only these campaigns", sorted(trail["campaign_id"].unique()), key="decisions_filter"
     )
     if only:
-        trail = trail[trail["cluster_id"].isin(only)]
+        trail = trail[trail["campaign_id"].isin(only)]
     st.dataframe(
         trail,
         hide_index=True,
         width="stretch",
         key="decisions_trail",
-        column_config={
-            "decided_at": st.column_config.DatetimeColumn("Decided (UTC)", format="YYYY-MM-DD HH:mm:ss")
-        },
+        column_config={"at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm:ss")},
     )
-    in_run = len(set(trail["cluster_id"]) & set(ids))
+    in_run = len(set(trail["campaign_id"]) & set(ids))
     st.caption(
-        f"{len(trail)} decision(s) on {trail['cluster_id'].nunique()} campaign(s), "
+        f"{len(trail)} entr(ies) on {trail['campaign_id'].nunique()} campaign(s), "
         f"{in_run} of them in the latest run; the newest decision per campaign is in force."
     )

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from linkgraph import schema
-from linkgraph.decisions import in_force
+from linkgraph.decisions import in_force, stale_decisions
 from linkgraph.enforcement import DEFAULT_VIEW
 from linkgraph.model import Decision
 from linkgraph.store.base import Store
@@ -44,11 +44,15 @@ CAMPAIGN_COLUMNS: tuple[str, ...] = (
 )
 
 
-def campaigns_table(clusters: pa.Table | pd.DataFrame, decisions: Iterable[Decision]) -> pd.DataFrame:
+def campaigns_table(
+    clusters: pa.Table | pd.DataFrame, decisions: Iterable[Decision], stale: Iterable[str] = ()
+) -> pd.DataFrame:
     """Clusters ranked by score (then size), with the analyst status in force for each.
 
     Keeps every cluster column (``features``, ``contributions``, ``view`` are used by the
-    detail page) and adds ``status``, ``analyst``, ``decided_at`` and ``note``.
+    detail page) and adds ``status``, ``analyst``, ``decided_at`` and ``note``. Campaigns in
+    ``stale`` (changed a lot since their decision, ``decisions.stale_decisions``) show
+    ``needs_review`` whatever their decision said.
     """
     df = clusters.to_pandas() if isinstance(clusters, pa.Table) else clusters.copy()
     if "view" not in df.columns:
@@ -60,6 +64,7 @@ def campaigns_table(clusters: pa.Table | pd.DataFrame, decisions: Iterable[Decis
         [current[c].decided_at if c in current else None for c in df["cluster_id"]], utc=True
     )
     df["note"] = [current[c].note if c in current else "" for c in df["cluster_id"]]
+    df.loc[df["cluster_id"].isin(list(stale)), "status"] = "needs_review"
     for col in ("proxy_providers", "top_categories", "evidence"):
         df[col] = df[col].fillna("")
     df = df.sort_values(["score", "size", "cluster_id"], ascending=[False, False, True], kind="stable")
@@ -68,7 +73,9 @@ def campaigns_table(clusters: pa.Table | pd.DataFrame, decisions: Iterable[Decis
 
 def load_campaigns(store: Store) -> pd.DataFrame:
     """The latest run's clusters with decisions in force (one small result read + decisions)."""
-    return campaigns_table(store.read_result("clusters"), store.decisions())
+    decisions = store.decisions()
+    stale = stale_decisions(store, in_force(decisions))
+    return campaigns_table(store.read_result("clusters"), decisions, stale)
 
 
 def split_list(value: Any) -> list[str]:

@@ -1,0 +1,91 @@
+"""A campaign across detection runs: what it was in each run, what it came from, what split off.
+
+Campaign ids are stable across runs when members mostly stay (``detection``'s Jaccard
+matching), so "the same campaign" is the same id; what merged into it are the other campaigns
+of an earlier run holding some of its current members, and what split off are the campaigns of
+the latest run holding members of its same-id predecessor. Each run's member table is read
+once, so the cost is one result read per run shown (``max_runs``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pandas as pd
+
+from linkgraph.model import RunRecord
+from linkgraph.store.base import Store
+
+Relation = Literal["same id", "merged in", "split off"]
+HISTORY_COLUMNS = ["run_id", "run_at", "campaign_id", "relation", "overlap", "size", "score"]
+CHANGE_COLUMNS = ["cluster_id", "change", "joined", "left"]
+
+
+def _members(store: Store, run_id: int) -> pd.DataFrame:
+    return store.read_result("members", run_id).to_pandas()
+
+
+def _clusters(store: Store, run_id: int) -> pd.DataFrame:
+    return store.read_result("clusters", run_id).to_pandas()[["cluster_id", "size", "score"]]
+
+
+def campaign_history(store: Store, campaign_id: str, max_runs: int = 10) -> pd.DataFrame:
+    """Per earlier run, the campaigns sharing members with ``campaign_id`` (``HISTORY_COLUMNS``)."""
+    runs = store.runs()[:max_runs]
+    if not runs:
+        return pd.DataFrame(columns=HISTORY_COLUMNS)
+    latest = _members(store, runs[0].run_id)
+    now = set(latest.loc[latest["cluster_id"] == campaign_id, "account_id"])
+    rows: list[dict[str, object]] = []
+    for run in runs:
+        members = latest if run.run_id == runs[0].run_id else _members(store, run.run_id)
+        info = _clusters(store, run.run_id).set_index("cluster_id")
+        overlap = members[members["account_id"].isin(now)].groupby("cluster_id").size()
+        for cid, n in overlap.sort_values(ascending=False).items():
+            rows.append(_row(run, str(cid), "same id" if cid == campaign_id else "merged in", int(n), info))
+        if run.run_id == runs[0].run_id:
+            continue
+        before = set(members.loc[members["cluster_id"] == campaign_id, "account_id"])
+        went = latest[latest["account_id"].isin(before) & (latest["cluster_id"] != campaign_id)]
+        latest_info = _clusters(store, runs[0].run_id).set_index("cluster_id")
+        for cid, n in went.groupby("cluster_id").size().sort_values(ascending=False).items():
+            rows.append(_row(runs[0], str(cid), "split off", int(n), latest_info) | {"run_id": run.run_id})
+    return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+
+
+def _row(run: RunRecord, cid: str, relation: Relation, overlap: int, info: pd.DataFrame) -> dict[str, object]:
+    size = int(info.at[cid, "size"]) if cid in info.index else None
+    score = round(float(info.at[cid, "score"]), 4) if cid in info.index else None
+    return {
+        "run_id": run.run_id,
+        "run_at": run.created_at,
+        "campaign_id": cid,
+        "relation": relation,
+        "overlap": overlap,
+        "size": size,
+        "score": score,
+    }
+
+
+def run_changes(store: Store) -> pd.DataFrame:
+    """What changed in each campaign of the latest run since the run before (``CHANGE_COLUMNS``).
+
+    ``change`` is ``new`` (no campaign with this id before), ``unchanged``, or ``+joined -left``.
+    """
+    runs = store.runs()
+    if not runs:
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    now = _members(store, runs[0].run_id)
+    prev = _members(store, runs[1].run_id) if len(runs) > 1 else now.iloc[0:0]
+    now_sets = now.groupby("cluster_id")["account_id"].agg(set)
+    prev_sets = prev.groupby("cluster_id")["account_id"].agg(set)
+    rows = []
+    for cid, members in now_sets.items():
+        if cid not in prev_sets.index:
+            rows.append({"cluster_id": cid, "change": "new", "joined": len(members), "left": 0})
+            continue
+        before = prev_sets[cid]
+        joined, left = len(members - before), len(before - members)
+        change = "unchanged" if not joined and not left else f"+{joined} -{left}"
+        rows.append({"cluster_id": cid, "change": change, "joined": joined, "left": left})
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)

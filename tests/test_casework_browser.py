@@ -1,0 +1,224 @@
+"""Casework walked through in Chromium on a real store: the issue's "done when" flow.
+
+Sign in as an analyst -> review queue -> open the top campaign's case -> confirm it -> exclude
+one member with a note -> upload a next-day export (new accounts, one reusing the campaign's
+card) -> re-run detection -> the campaign keeps its id, the excluded member stays out, the new
+account is a new member -> the downloaded enforcement list matches -> a viewer cannot decide.
+
+Screenshots of the queue, the case view and its history go to ``$LINKGRAPH_SCREENSHOTS``
+(``docs/screenshots`` when regenerating the docs) or the test's temp dir.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from linkgraph.casework.campaigns import CampaignFilter, filter_campaigns, load_campaigns
+from linkgraph.casework.history import run_changes
+from linkgraph.casework.queue import review_queue
+from linkgraph.store import open_store
+from linkgraph.users import add_user
+from tests.test_app_support import copy_store, next_day_export
+from tests.test_browser import ARGS, CHROMIUM, REPO, _free_port, _settle
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing: apt-get install -y chromium"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def casework_server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("casework")
+    db = copy_store(root, root / "store.duckdb")
+    users = root / "users.json"
+    add_user("ana", "analyst", "correct horse", users)
+    add_user("vic", "viewer", "battery staple", users)
+    port = _free_port()
+    env = dict(
+        os.environ,
+        LINKGRAPH_DB=str(db),
+        LINKGRAPH_USERS=str(users),
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+    )
+    env.pop("NEO4J_URI", None)
+    log = open(root / "streamlit.log", "w")  # noqa: SIM115 - closed below
+    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "app" / "streamlit_app.py")]
+    cmd += ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
+    proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:  # noqa: S310 - local
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("streamlit did not start: " + (root / "streamlit.log").read_text()[-2000:])
+            time.sleep(0.3)
+        yield url, db, root
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    target = os.environ.get("LINKGRAPH_SCREENSHOTS")
+    out = Path(target) if target else tmp_path_factory.mktemp("casework-shots")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+def _top_of_queue(db: Path) -> tuple[str, list[str], str, pd.Timestamp]:
+    """The queue's first campaign, its members, one member's card, the last sign-up."""
+    with open_store(str(db), read_only=True) as s:
+        campaigns = load_campaigns(s)
+        cid = str(review_queue(campaigns, run_changes(s))["cluster_id"].iloc[0])
+        members = s.read_result("members").to_pandas()
+        ids = sorted(members.loc[members["cluster_id"] == cid, "account_id"])
+        paid = s.read_table("paid_with", ["account_id", "payment_fingerprint"]).to_pandas()
+        cards = paid[paid["account_id"].isin(ids)]["payment_fingerprint"].value_counts()
+        last = (
+            filter_campaigns(campaigns, CampaignFilter(view=None))
+            .set_index("cluster_id")
+            .at[cid, "last_signup"]
+        )
+    return cid, ids, str(cards.index[0]), pd.Timestamp(last)
+
+
+def _sign_in(page, url: str, user: str, password: str) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_label("User").wait_for(timeout=60_000)
+    page.get_by_label("User").fill(user)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Campaigns", exact=True).wait_for(timeout=60_000)
+    _settle(page)
+
+
+def _go(page, link: str, heading: str) -> None:
+    page.get_by_role("link", name=link).click()
+    page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=30_000)
+    _settle(page)
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in a Streamlit selectbox or multiselect labelled ``label``."""
+    page.get_by_label(label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    _settle(page)
+
+
+def test_casework_walkthrough_in_chromium(casework_server, chromium, shots, tmp_path):
+    url, db, root = casework_server
+    cid, members, card, last_signup = _top_of_queue(db)
+    excluded = members[0]
+    page = chromium.new_page(viewport={"width": 1500, "height": 2200}, accept_downloads=True)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    # sign in as an analyst, open the review queue
+    _sign_in(page, url, "ana", "correct horse")
+    page.get_by_text("Signed in as").wait_for()
+    _go(page, "Review queue", "Review queue")
+    page.screenshot(path=str(shots / "queue.png"), full_page=True)
+
+    # open the top campaign's case and confirm it
+    page.get_by_role("button", name="Open case").click()
+    page.get_by_role("heading", name="Case", exact=True).wait_for(timeout=30_000)
+    _settle(page)
+    page.get_by_text(cid).first.wait_for()
+    page.get_by_role("radiogroup", name="Move to").get_by_text("confirmed", exact=True).click()
+    page.get_by_label("Why").fill("one card and one proxy provider across the sign-up burst")
+    page.get_by_role("button", name="Change status").click()
+    _settle(page)
+    page.get_by_test_id("stMetricValue").filter(has_text="confirmed").wait_for(timeout=30_000)
+
+    # exclude one member as a false positive, with a note
+    _choose(page, "Members", excluded)
+    page.get_by_role("radiogroup", name="Account decision").get_by_text("excluded", exact=True).click()
+    page.get_by_label("Note (why)").fill("staff test account, not part of the campaign")
+    page.get_by_role("button", name="Record account decision").click()
+    _settle(page)
+    page.get_by_label("New note").fill(
+        "Confirmed after checking the shared card; excluded one staff account."
+    )
+    page.get_by_role("button", name="Post note").click()
+    _settle(page)
+
+    # a next-day export: upload it and re-run detection
+    files = next_day_export(tmp_path / "next-day", card, last_signup.isoformat())
+    _go(page, "Load & export", "Load & export")
+    page.locator("input[type=file]").set_input_files([str(p) for p in files])
+    _settle(page)
+    page.get_by_role("button", name="Load", exact=True).click()
+    page.get_by_text("Loaded:").wait_for(timeout=60_000)
+    _settle(page)
+    page.get_by_role("button", name="Detect").click()
+    page.get_by_text("Detection run 2 stored").wait_for(timeout=120_000)
+    _settle(page)
+
+    # the campaign keeps its id and decision; the excluded member stays out; new_0 is a member
+    with open_store(str(db), read_only=True) as s:
+        assert [r.run_id for r in s.runs()][:2] == [2, 1]
+        now = s.read_result("members").to_pandas()
+        kept = set(now.loc[now["cluster_id"] == cid, "account_id"])
+        assert "new_0" in kept, "the account reusing the campaign's card joined it under the same id"
+        assert load_campaigns(s).set_index("cluster_id").at[cid, "status"] == "confirmed"
+    _go(page, "Case", "Case")
+    page.get_by_text("History across runs").scroll_into_view_if_needed()
+    page.get_by_test_id("stMetricValue").filter(has_text="confirmed").wait_for(timeout=30_000)
+    page.screenshot(path=str(shots / "case.png"), full_page=True)
+    history = page.get_by_text("History across runs").locator(
+        "xpath=ancestor::div[@data-testid='stVerticalBlock'][1]"
+    )
+    history.screenshot(path=str(shots / "history.png"))
+
+    # the enforcement list downloaded from the app matches: members now, minus the excluded one
+    _go(page, "Load & export", "Load & export")
+    page.get_by_label("Campaigns to export (default: those the Campaigns filters show)").wait_for()
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Download CSV").click()
+    exported = pd.read_csv(io.BytesIO(Path(dl.value.path()).read_bytes()))
+    rows = set(exported.loc[exported["cluster_id"] == cid, "account_id"])
+    assert rows == kept - {excluded} and "new_0" in rows and excluded not in rows
+
+    # a viewer reads the case but cannot decide
+    page.get_by_role("button", name="Sign out").click()
+    _sign_in(page, url, "vic", "battery staple")
+    _go(page, "Case", "Case")
+    page.get_by_text("a viewer").first.wait_for()
+    assert page.get_by_role("button", name="Change status").count() == 0
+    assert page.get_by_role("button", name="Record account decision").count() == 0
+    assert not errors, errors
+    page.close()
