@@ -282,13 +282,22 @@ LOAD_TABLES: tuple[str, ...] = (
 CLUSTER_LABEL = "Cluster"
 RUN_LABEL = "DetectionRun"
 DECISION_LABEL = "Decision"
+CASE_EVENT_LABEL = "CaseEvent"  # owners, notes and account decisions (append-only, model.CaseEvent)
 LOAD_LABEL = "LoadRun"
 IN_CLUSTER = "IN_CLUSTER"
 # The Neo4j store's cross-process write lease (DuckDB uses a lock file instead).
 LOCK_LABEL = "WriteLock"
 # Matches of a peer lab's shared intel against this lab's accounts (``linkgraph match``).
 INTEL_MATCH_LABEL = "IntelMatch"
-RESULT_LABELS = (CLUSTER_LABEL, RUN_LABEL, DECISION_LABEL, LOAD_LABEL, LOCK_LABEL, INTEL_MATCH_LABEL)
+RESULT_LABELS = (
+    CLUSTER_LABEL,
+    RUN_LABEL,
+    DECISION_LABEL,
+    CASE_EVENT_LABEL,
+    LOAD_LABEL,
+    LOCK_LABEL,
+    INTEL_MATCH_LABEL,
+)
 RESULT_RELATIONSHIPS = (IN_CLUSTER, "DECIDED", "PRODUCED")
 
 # A campaign's workflow: open (no decision) -> in_review -> confirmed / dismissed; needs_review

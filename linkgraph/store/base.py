@@ -25,6 +25,7 @@ import contextlib
 import dataclasses
 import json
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,7 +38,15 @@ from linkgraph import schema
 from linkgraph.errors import QueryError, StoreError
 from linkgraph.investigate import QUERIES, bind, canonical_ip, conform
 from linkgraph.link_paths import PATH_MAX_SHARE, PATH_TYPES, bfs_path
-from linkgraph.model import RESULT_TABLES, Decision, DetectionResult, LoadBatch, LoadRecord, RunRecord
+from linkgraph.model import (
+    RESULT_TABLES,
+    CaseEvent,
+    Decision,
+    DetectionResult,
+    LoadBatch,
+    LoadRecord,
+    RunRecord,
+)
 from linkgraph.store import statements
 from linkgraph.store.statements import Language, Statement
 
@@ -336,6 +345,37 @@ class Store(abc.ABC):
         df["strength"] = df["strength"].astype(float)
         df["matched_at"] = pd.to_datetime(df["matched_at"], utc=True)
         return df
+
+    @final
+    def add_case_event(self, event: CaseEvent) -> CaseEvent:
+        """Append a case event (owner, note, account decision); returns it with id and time set."""
+        stamped = dataclasses.replace(
+            event, event_id=event.event_id or uuid.uuid4().hex, at=event.at or datetime.now(UTC)
+        )
+        stmt = self.statement("add_case_event")
+        row = {k: v for k, v in dataclasses.asdict(stamped).items() if k != "at"} | {"written_at": stamped.at}
+        self._write_statement(stmt, self.bound(stmt, row))
+        return stamped
+
+    @final
+    def case_events(self, campaign_id: str | None = None) -> list[CaseEvent]:
+        """Case events, newest first; for one campaign when ``campaign_id`` is given (then with
+        the account decisions that apply to every campaign)."""
+        return [
+            CaseEvent(
+                campaign_id=r["campaign_id"],
+                action=r["action"],
+                author=r["author"],
+                account_id=r["account_id"] or "",
+                before=r["before"] or "",
+                after=r["after"] or "",
+                note=r["note"] or "",
+                reply_to=r["reply_to"] or "",
+                event_id=r["event_id"],
+                at=self._time(r["written_at"]),
+            )
+            for r in self.rows("case_events", {"campaign_id": campaign_id})
+        ]
 
     # ------------------------------------------------------------------ investigator queries
     @final

@@ -511,7 +511,7 @@ class Neo4jStore(Store):
     def version(self) -> str:
         rows = self.rows("version")
         r = rows[0] if rows else {}
-        return f"neo4j:{r.get('load_id')}:{r.get('run_id')}:{r.get('decisions')}"
+        return f"neo4j:{r.get('load_id')}:{r.get('run_id')}:{r.get('decisions')}:{r.get('case_events')}"
 
     # ------------------------------------------------------------------ in-database analytics
     def gds_communities(self, links: pa.Table, resolution: float, seed: int) -> pa.Table:
