@@ -135,29 +135,48 @@ class MemberAdjustments:
         return not (self.excluded or self.excluded_everywhere or self.added)
 
     def apply(self, members: pd.DataFrame) -> pd.DataFrame:
-        """``members`` (``cluster_id, account_id``) with exclusions dropped and additions added."""
+        """``members`` with exclusions dropped, and added or confirmed accounts in as enforced.
+
+        An analyst's account decision overrides detection's account-level verdict: such an
+        account's ``action`` is ``enforce`` with the reason ``analyst: added`` or
+        ``analyst: confirmed`` (columns kept as detection wrote them otherwise).
+        """
         if self.empty:
             return members
-        out = members
-        if self.excluded or self.excluded_everywhere:
-            pairs = set(zip(out["cluster_id"], out["account_id"], strict=True))
-            drop = {
-                (c, a) for c, a in pairs if a in self.excluded_everywhere or a in self.excluded.get(c, ())
-            }
-            if drop:
-                keep = [(c, a) not in drop for c, a in zip(out["cluster_id"], out["account_id"], strict=True)]
-                out = out[keep]
+        out = self._without_excluded(members)
         present = set(members["cluster_id"])  # only campaigns being shown or exported
-        extra = [
-            {"cluster_id": c, "account_id": a}
-            for c, accounts in sorted(self.added.items())
-            if c in present
-            for a in sorted(accounts)
-        ]
-        if extra:
-            out = pd.concat([out, pd.DataFrame(extra)], ignore_index=True)
-            out = out.drop_duplicates(["cluster_id", "account_id"], keep="first")
+        wanted = {(c, a) for c, accounts in self.added.items() if c in present for a in accounts}
+        if not wanted:
+            return out.reset_index(drop=True)
+        pairs = list(zip(out["cluster_id"], out["account_id"], strict=True))
+        decided = pd.Series([p in wanted for p in pairs], index=out.index, dtype=bool)
+        if "action" in out.columns:
+            out = out.copy()
+            out.loc[decided, "action"] = "enforce"
+            if "reasons" in out.columns:
+                out.loc[decided, "reasons"] = "analyst: confirmed"
+        missing = sorted(wanted - set(pairs))
+        if missing:
+            extra = pd.DataFrame(missing, columns=["cluster_id", "account_id"])
+            if "action" in out.columns:
+                extra["action"] = "enforce"
+            if "reasons" in out.columns:
+                extra["reasons"] = "analyst: added"
+            if "attribution" in out.columns:
+                extra["attribution"] = 1.0
+            if "sub_cluster_id" in out.columns:
+                extra["sub_cluster_id"] = extra["cluster_id"]
+            out = pd.concat([out, extra], ignore_index=True)
         return out.reset_index(drop=True)
+
+    def _without_excluded(self, members: pd.DataFrame) -> pd.DataFrame:
+        if not (self.excluded or self.excluded_everywhere):
+            return members
+        keep = [
+            not (a in self.excluded_everywhere or a in self.excluded.get(c, ()))
+            for c, a in zip(members["cluster_id"], members["account_id"], strict=True)
+        ]
+        return members[keep]
 
 
 def member_adjustments(events: Iterable[CaseEvent]) -> MemberAdjustments:

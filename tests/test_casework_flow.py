@@ -30,11 +30,6 @@ from linkgraph.users import Actor
 from tests.bolt_server import bolt_server, neo4j_server  # noqa: F401
 from tests.test_app_support import next_day_export
 
-# Detection's save_run over Bolt fails on main since the member result columns changed
-# (tests/test_neo4j_store.py::test_save_run_and_read_result_roundtrip[falkordb] fails the same way).
-BOLT_SAVE_RUN = pytest.mark.xfail(
-    reason="save_run over Bolt fails on FalkorDB (see test_neo4j_store)", strict=False
-)
 ANA = Actor("ana", "analyst", "cli")
 VIC = Actor("vic", "viewer", "cli")
 
@@ -49,7 +44,7 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(
     params=[
         "duckdb",
-        pytest.param("falkordb", marks=[pytest.mark.bolt, BOLT_SAVE_RUN]),
+        pytest.param("falkordb", marks=pytest.mark.bolt),
         pytest.param("neo4j", marks=pytest.mark.bolt),
     ]
 )

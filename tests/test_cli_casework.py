@@ -45,8 +45,8 @@ def _top_campaign(db: Path) -> tuple[str, list[str]]:
         )
 
 
-def _exported(env: dict[str, str], cid: str) -> set[str]:
-    r = run(["export", "--format", "csv", "--all"], env)
+def _exported(env: dict[str, str], cid: str, *flags: str) -> set[str]:
+    r = run(["export", "--format", "csv", *(flags or ("--all",))], env)
     assert r.returncode == 0, r.stderr
     return {row["account_id"] for row in csv.DictReader(io.StringIO(r.stdout)) if row["cluster_id"] == cid}
 
@@ -96,5 +96,7 @@ def test_account_decisions_from_the_cli_change_the_enforcement_list(cli_env):
     r = run(["decide", outsider, "--status", "confirmed", "--campaign", cid], env)
     assert r.returncode == 0 and "added by ana" in r.stdout, r.stderr
     assert _exported(env, cid) == (set(members) - {members[0]}) | {outsider}
+    enforced = _exported(env, cid, "--min-score", "0")  # the default, account-level list
+    assert outsider in enforced and members[0] not in enforced
     r = run(["decide", members[1], "--status", "needs_review"], env)
     assert r.returncode == 2 and "confirmed or dismissed" in r.stderr
