@@ -117,9 +117,9 @@ def _top_of_queue(db: Path) -> tuple[str, list[str], str, pd.Timestamp]:
 
 def _sign_in(page, url: str, user: str, password: str) -> None:
     page.goto(url, wait_until="domcontentloaded")
-    page.get_by_label("User").wait_for(timeout=60_000)
-    page.get_by_label("User").fill(user)
-    page.get_by_label("Password").fill(password)
+    page.get_by_role("textbox", name="User").wait_for(timeout=60_000)
+    page.get_by_role("textbox", name="User").fill(user)
+    page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Campaigns", exact=True).wait_for(timeout=60_000)
     _settle(page)
@@ -133,7 +133,8 @@ def _go(page, link: str, heading: str) -> None:
 
 def _choose(page, label: str, option: str) -> None:
     """Pick ``option`` in a Streamlit selectbox or multiselect labelled ``label``."""
-    page.get_by_label(label).click()
+    page.get_by_label(label, exact=True).click()
+    page.keyboard.type(option)
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
     _settle(page)
@@ -151,15 +152,17 @@ def test_casework_walkthrough_in_chromium(casework_server, chromium, shots, tmp_
     _sign_in(page, url, "ana", "correct horse")
     page.get_by_text("Signed in as").wait_for()
     _go(page, "Review queue", "Review queue")
+    page.get_by_text("Bulk action on").wait_for(timeout=30_000)
+    page.wait_for_timeout(500)
     page.screenshot(path=str(shots / "queue.png"), full_page=True)
 
     # open the top campaign's case and confirm it
     page.get_by_role("button", name="Open case").click()
     page.get_by_role("heading", name="Case", exact=True).wait_for(timeout=30_000)
     _settle(page)
-    page.get_by_text(cid).first.wait_for()
+    page.get_by_role("heading", name="Members and account decisions").wait_for(timeout=30_000)
     page.get_by_role("radiogroup", name="Move to").get_by_text("confirmed", exact=True).click()
-    page.get_by_label("Why").fill("one card and one proxy provider across the sign-up burst")
+    page.get_by_label("Why", exact=True).fill("one card and one proxy provider across the sign-up burst")
     page.get_by_role("button", name="Change status").click()
     _settle(page)
     page.get_by_test_id("stMetricValue").filter(has_text="confirmed").wait_for(timeout=30_000)
@@ -167,10 +170,10 @@ def test_casework_walkthrough_in_chromium(casework_server, chromium, shots, tmp_
     # exclude one member as a false positive, with a note
     _choose(page, "Members", excluded)
     page.get_by_role("radiogroup", name="Account decision").get_by_text("excluded", exact=True).click()
-    page.get_by_label("Note (why)").fill("staff test account, not part of the campaign")
+    page.get_by_label("Note (why)", exact=True).fill("staff test account, not part of the campaign")
     page.get_by_role("button", name="Record account decision").click()
     _settle(page)
-    page.get_by_label("New note").fill(
+    page.get_by_label("New note", exact=True).fill(
         "Confirmed after checking the shared card; excluded one staff account."
     )
     page.get_by_role("button", name="Post note").click()

@@ -1,6 +1,6 @@
 """A campaign across detection runs: what it was in each run, what it came from, what split off.
 
-Campaign ids are stable across runs when members mostly stay (``detection``'s Jaccard
+Campaigns are the default (``leiden``) view's clusters. Campaign ids are stable across runs when members mostly stay (``detection``'s Jaccard
 matching), so "the same campaign" is the same id; what merged into it are the other campaigns
 of an earlier run holding some of its current members, and what split off are the campaigns of
 the latest run holding members of its same-id predecessor. Each run's member table is read
@@ -13,6 +13,7 @@ from typing import Literal
 
 import pandas as pd
 
+from linkgraph.enforcement import DEFAULT_VIEW
 from linkgraph.model import RunRecord
 from linkgraph.store.base import Store
 
@@ -22,11 +23,14 @@ CHANGE_COLUMNS = ["cluster_id", "change", "joined", "left"]
 
 
 def _members(store: Store, run_id: int) -> pd.DataFrame:
-    return store.read_result("members", run_id).to_pandas()
+    """The run's members in the default view (other views' clusters overlap them by design)."""
+    members = store.read_result("members", run_id).to_pandas()[["cluster_id", "account_id"]]
+    return members[members["cluster_id"].isin(set(_clusters(store, run_id)["cluster_id"]))]
 
 
 def _clusters(store: Store, run_id: int) -> pd.DataFrame:
-    return store.read_result("clusters", run_id).to_pandas()[["cluster_id", "size", "score"]]
+    clusters = store.read_result("clusters", run_id).to_pandas()
+    return clusters.loc[clusters["view"] == DEFAULT_VIEW, ["cluster_id", "size", "score"]]
 
 
 def campaign_history(store: Store, campaign_id: str, max_runs: int = 10) -> pd.DataFrame:
