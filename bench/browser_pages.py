@@ -83,9 +83,14 @@ def _settled(page: Any, heading: str) -> None:
 
 
 def _timed(browser: Any, action: Callable[[Any], float]) -> float:
+    """The visit's time, or infinity when the page did not finish within the wait (reported)."""
+    from playwright.sync_api import TimeoutError as PageTimeout
+
     context = browser.new_context(viewport={"width": 1500, "height": 1800})
     try:
         return action(context.new_page())
+    except PageTimeout:
+        return float("inf")
     finally:
         context.close()
 
