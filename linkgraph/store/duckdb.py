@@ -56,7 +56,9 @@ from linkgraph.store.statements import Statement
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+# Bumped when a table gains columns: CREATE TABLE IF NOT EXISTS cannot add them to an old file.
+# 2: accounts carry email_random/_namelike/_template/_number/_shape, members carry attribution.
+SCHEMA_VERSION = 2
 
 
 class DuckDBStore(Store):
@@ -97,10 +99,16 @@ class DuckDBStore(Store):
         try:
             with self._read() as con:
                 self._exec(con, "check_store")
+                found = self._exec(con, "schema_version")[0][0]
         except StoreError:
             raise
         except duckdb.Error as e:
             raise StoreError(f"{self.path} is not a linkgraph store: {e}") from e
+        if found is None or int(found) < SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was made by an older linkgraph (schema version {found or 1}, this one needs "
+                f"{SCHEMA_VERSION}); load your exports into a new store (--db NEW.duckdb)"
+            )
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[duckdb.DuckDBPyConnection]:
