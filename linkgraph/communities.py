@@ -111,7 +111,7 @@ def leiden(links: Links, settings: DetectSettings | None = None) -> Partition:
     b = np.searchsorted(nodes, links.b[keep])
     # a list of tuples converts faster than a NumPy array in python-igraph
     g = ig.Graph(n=len(nodes), edges=list(zip(a.tolist(), b.tolist(), strict=True)), directed=False)
-    rng = random.Random(settings.seed)
+    rng = random.Random(settings.seed)  # noqa: S311 (a fixed seed for reproducible communities)
     random.seed(settings.seed)
     ig.set_random_number_generator(rng)
     t_build = time.perf_counter() - t
@@ -225,7 +225,7 @@ def merge_fragments(
     g = ig.Graph(n=len(nodes), edges=list(zip(pos[agg.row].tolist(), pos[agg.col].tolist(), strict=True)))
     size = np.bincount(labels[labels >= 0], minlength=k)
     random.seed(seed)
-    ig.set_random_number_generator(random.Random(seed))
+    ig.set_random_number_generator(random.Random(seed))  # noqa: S311 (reproducible, not a secret)
     try:
         part = g.community_leiden(
             objective_function="CPM",

@@ -124,3 +124,9 @@ class UnknownTargetError(LinkGraphError):
     """A decision names neither a campaign of the latest run nor a known account."""
 
     exit_code = 2
+
+
+class ShareError(LinkGraphError):
+    """A campaign cannot be shared, or a bundle cannot be read (the message says why)."""
+
+    exit_code = 2

@@ -290,16 +290,7 @@ def prepare_inputs(tables: Mapping[str, pa.Table]) -> Inputs:
         if "created_at" in accounts.column_names
         else np.full(len(account_ids), np.nan)
     )
-    present = [n for n in ACCOUNT_TABLES if table(n) is not None]
-    acc: dict[str, np.ndarray] = {n: np.zeros(0, np.int64) for n in ACCOUNT_TABLES}
-    if present:
-        chunks = [c for n in present for c in tables[n].column("account_id").chunks]
-        idx = _lookup(pa.chunked_array(chunks, pa.string()), account_ids)
-        offset = 0
-        for n in present:
-            rows = tables[n].num_rows
-            acc[n] = idx[offset : offset + rows]
-            offset += rows
+    acc = _account_rows(tables, [n for n in ACCOUNT_TABLES if table(n) is not None], account_ids)
     empty = pa.array([], pa.string())
     ip_code, ip_names = np.zeros(0, np.int64), empty
     ip_subnet = ip_provider = np.zeros(0, np.int64)
@@ -357,29 +348,14 @@ def prepare_inputs(tables: Mapping[str, pa.Table]) -> Inputs:
             ua_code, ua_names = _encode(_col(used, "user_agent"))
         else:
             ua_code = np.full(used.num_rows, -1)
-    usage_cat, category_names = np.zeros(0, np.int64), empty
-    if (us := table("usage")) is not None:
-        cat = _col(us, "category") if "category" in us.column_names else pa.nulls(us.num_rows, pa.string())
-        usage_cat, category_names = _encode(pc.utf8_lower(pc.fill_null(cat, "other")))
+    usage_cat, category_names = _usage_categories(table("usage"))
     from linkgraph.signals.inputs import available
 
     have = available(tables)
     ip_class = _ip_classes(ip_kind, ip_provider, provider_kind, provider_names)
     status = _col(accounts, "status") if "status" in accounts.column_names else None
     bad = evasion.bad_status(status, len(account_ids))
-    tmpl = None
-    if have["accounts.email"]:
-        dom = _col(accounts, "email_domain") if "email_domain" in accounts.column_names else None
-        if "email_template" in accounts.column_names:  # the loader's, made before pseudonymising
-            tmpl = templates.stored_templates(
-                _col(accounts, "email_local"),
-                _col(accounts, "email_template"),
-                _col(accounts, "email_number"),
-                pc.is_valid(_col(accounts, "email_random")),
-                dom,
-            )
-        else:
-            tmpl = templates.email_templates(_col(accounts, "email_local"), dom)
+    tmpl = _account_templates(accounts) if have["accounts.email"] else None
     return Inputs(
         tables=_slim(tables),
         account_ids=account_ids,
@@ -402,6 +378,47 @@ def prepare_inputs(tables: Mapping[str, pa.Table]) -> Inputs:
         email_templates=tmpl,
         have=have,
     )
+
+
+def _account_rows(
+    tables: Mapping[str, pa.Table], present: list[str], account_ids: pa.Array
+) -> dict[str, np.ndarray]:
+    """Account code of every row of each account-keyed table (one lookup over all of them)."""
+    acc: dict[str, np.ndarray] = {n: np.zeros(0, np.int64) for n in ACCOUNT_TABLES}
+    if present:
+        chunks = [c for n in present for c in tables[n].column("account_id").chunks]
+        idx = _lookup(pa.chunked_array(chunks, pa.string()), account_ids)
+        offset = 0
+        for n in present:
+            rows = tables[n].num_rows
+            acc[n] = idx[offset : offset + rows]
+            offset += rows
+    return acc
+
+
+def _usage_categories(usage: pa.Table | None) -> tuple[np.ndarray, pa.Array]:
+    """Category code per usage row (lower-cased; a missing category is "other")."""
+    if usage is None:
+        return np.zeros(0, np.int64), pa.array([], pa.string())
+    if "category" in usage.column_names:
+        cat = _col(usage, "category")
+    else:
+        cat = pa.nulls(usage.num_rows, pa.string())
+    return _encode(pc.utf8_lower(pc.fill_null(cat, "other")))
+
+
+def _account_templates(accounts: pa.Table) -> templates.Templates:
+    """Email templates per account: the loader's (made before pseudonymising), else derived here."""
+    dom = _col(accounts, "email_domain") if "email_domain" in accounts.column_names else None
+    if "email_template" in accounts.column_names:
+        return templates.stored_templates(
+            _col(accounts, "email_local"),
+            _col(accounts, "email_template"),
+            _col(accounts, "email_number"),
+            pc.is_valid(_col(accounts, "email_random")),
+            dom,
+        )
+    return templates.email_templates(_col(accounts, "email_local"), dom)
 
 
 def _classes(texts: pa.Array) -> pa.Array:
@@ -625,8 +642,7 @@ def _pairs_for_type(
     acc = inc.account[keep][order]
     ident = inc.ident[keep][order]
     timed = inc.id_type in TIMED_TYPES and inc.t0 is not None and inc.t1 is not None
-    if timed:
-        assert inc.t0 is not None and inc.t1 is not None
+    if inc.t0 is not None and inc.t1 is not None and timed:
         t0, t1 = inc.t0[keep][order], inc.t1[keep][order]
     # local position of each element within its identifier's group
     starts = np.concatenate(([0], np.flatnonzero(np.diff(ident)) + 1))

@@ -130,32 +130,48 @@ class DetectSettings:
             raise ConfigError(f"damping must be one of {DAMPINGS}, not {self.damping!r}")
         if self.engine not in ENGINES:
             raise ConfigError(f"engine must be one of {ENGINES}, not {self.engine!r}")
-        if self.merge_resolution < 0 or not 0 <= self.merge_min_score <= 1:
-            raise ConfigError("merge_resolution must be >= 0 and merge_min_score in [0, 1]")
-        if not self.resolution > 0:
-            raise ConfigError("resolution must be > 0")
-        if self.min_pair_weight < 0 or self.min_link_weight < 0:
-            raise ConfigError("min_pair_weight and min_link_weight must be >= 0")
-        if self.max_share < 2:
-            raise ConfigError("max_share must be >= 2")
-        if self.min_size < 2:
-            raise ConfigError("min_size must be >= 2")
-        if self.n_iterations == 0 or self.n_iterations < -1:
-            raise ConfigError("n_iterations must be >= 1 (or -1: until stable)")
-        if not 0 <= self.time_floor <= 1:
-            raise ConfigError("time_floor must be in [0, 1]")
-        if self.time_tau_days <= 0:
-            raise ConfigError("time_tau_days must be > 0")
-        if self.evasion_window_days < 0 or self.lockstep_minutes <= 0 or self.lockstep_min_ips < 1:
-            raise ConfigError("evasion_window_days must be >= 0, lockstep_minutes > 0, lockstep_min_ips >= 1")
-        if self.campaign_tie < 0 or not 0 <= self.campaign_min_score <= 1:
-            raise ConfigError("campaign_tie must be >= 0 and campaign_min_score in [0, 1]")
-        if not 0 <= self.infra_tail < 1 or self.infra_min_degree < 2:
-            raise ConfigError("infra_tail must be in [0, 1) and infra_min_degree >= 2")
-        if not 0 < self.id_jaccard <= 1:
-            raise ConfigError("id_jaccard must be in (0, 1]")
-        if self.score_threshold is not None and not 0 <= self.score_threshold <= 1:
-            raise ConfigError("score_threshold must be in [0, 1]")
+        for broken, message in self._range_rules():
+            if broken:
+                raise ConfigError(message)
+
+    def _range_rules(self) -> list[tuple[bool, str]]:
+        """(value out of range, what to write instead) for every numeric setting."""
+        return [
+            (
+                self.merge_resolution < 0 or not 0 <= self.merge_min_score <= 1,
+                "merge_resolution must be >= 0 and merge_min_score in [0, 1]",
+            ),
+            (not self.resolution > 0, "resolution must be > 0"),
+            (
+                self.min_pair_weight < 0 or self.min_link_weight < 0,
+                "min_pair_weight and min_link_weight must be >= 0",
+            ),
+            (self.max_share < 2, "max_share must be >= 2"),
+            (self.min_size < 2, "min_size must be >= 2"),
+            (
+                self.n_iterations == 0 or self.n_iterations < -1,
+                "n_iterations must be >= 1 (or -1: until stable)",
+            ),
+            (not 0 <= self.time_floor <= 1, "time_floor must be in [0, 1]"),
+            (self.time_tau_days <= 0, "time_tau_days must be > 0"),
+            (
+                self.evasion_window_days < 0 or self.lockstep_minutes <= 0 or self.lockstep_min_ips < 1,
+                "evasion_window_days must be >= 0, lockstep_minutes > 0, lockstep_min_ips >= 1",
+            ),
+            (
+                self.campaign_tie < 0 or not 0 <= self.campaign_min_score <= 1,
+                "campaign_tie must be >= 0 and campaign_min_score in [0, 1]",
+            ),
+            (
+                not 0 <= self.infra_tail < 1 or self.infra_min_degree < 2,
+                "infra_tail must be in [0, 1) and infra_min_degree >= 2",
+            ),
+            (not 0 < self.id_jaccard <= 1, "id_jaccard must be in (0, 1]"),
+            (
+                self.score_threshold is not None and not 0 <= self.score_threshold <= 1,
+                "score_threshold must be in [0, 1]",
+            ),
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -18,11 +18,11 @@ import pandas as pd
 import pytest
 import stix2
 
+from linkgraph.errors import ShareError
 from linkgraph.model import Decision
 from linkgraph.sharing import matching
 from linkgraph.sharing.bundle import (
     ATLAS_TECHNIQUE,
-    ShareError,
     ShareOptions,
     build_bundle,
     pattern_values,

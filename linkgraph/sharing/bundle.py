@@ -41,7 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkgraph.decisions import decisions_in_force
-from linkgraph.errors import LinkGraphError
+from linkgraph.errors import ShareError
 from linkgraph.loaders.normalise import WEBMAIL_DOMAINS
 from linkgraph.scoring import DEFAULT_THRESHOLD
 from linkgraph.sharing.indicators import KINDS, Kind, observations
@@ -65,12 +65,6 @@ NETWORK_OBJECT = "x-linkgraph-network"
 DISTINCTIVE_SHARE = 0.5
 CHUNK = 500  # values per indicator: stix2's pattern check costs ~1 ms per indicator
 _NS = uuid.UUID("0d7f3b8e-5b8a-5f0e-9c3a-2f6f2f0b9a41")
-
-
-class ShareError(LinkGraphError):
-    """A campaign cannot be shared, or a bundle cannot be read (the message says why)."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
