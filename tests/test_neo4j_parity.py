@@ -17,9 +17,6 @@ from linkgraph.investigate import QUERIES
 from linkgraph.model import DetectionResult
 from linkgraph.store.duckdb import DuckDBStore
 from linkgraph.store.neo4j import Neo4jStore
-from tests.bolt_server import bolt_server, bolt_target, neo4j_server  # noqa: F401
-
-pytestmark = pytest.mark.bolt
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +27,9 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def stores(export: Path, bolt_target, tmp_path_factory: pytest.TempPathFactory):  # noqa: F811
+def stores(export: Path, neo4j_server, tmp_path_factory: pytest.TempPathFactory):
     duck = DuckDBStore(tmp_path_factory.mktemp("duck") / "s.duckdb")
-    bolt = Neo4jStore(bolt_target.uri, driver=bolt_target.driver, database=bolt_target.database)
+    bolt = Neo4jStore(neo4j_server.uri, driver=neo4j_server.driver, database=neo4j_server.database)
     bolt.clear()
     for store in (duck, bolt):
         pipeline.load(store, export)

