@@ -241,20 +241,13 @@ def _read_key(path: Path) -> bytes:
 @cli.command()
 @click.option("--resolution", type=float, default=None, help="Leiden CPM resolution (default from settings).")
 @click.option(
-    "--engine",
-    type=click.Choice(["igraph", "gds"]),
-    default="igraph",
-    show_default=True,
-    help="igraph (in process) or gds (Neo4j Graph Data Science plugin, Neo4j backend only).",
-)
-@click.option(
     "--config",
     "config_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="TOML/JSON file of detection settings.",
 )
 @store_options
-def detect(resolution: float | None, engine: str, config_path: Path | None, location: str) -> None:
+def detect(resolution: float | None, config_path: Path | None, location: str) -> None:
     """Link accounts by shared identifiers, find campaigns (Leiden) and score them.
 
     Stores a run; clusters keep their ids across runs when their members mostly stay the same.
@@ -265,7 +258,9 @@ def detect(resolution: float | None, engine: str, config_path: Path | None, loca
     from linkgraph.settings import DetectSettings
 
     settings = DetectSettings.from_path_or_dict(config_path) if config_path else DetectSettings()
-    overrides: dict[str, Any] = {"engine": engine}
+    # No --engine: GDS Leiden optimises modularity (it has no CPM objective), so it does not
+    # find the same campaigns as the default engine; Neo4jStore keeps the GDS capability.
+    overrides: dict[str, Any] = {}
     if resolution is not None:
         overrides["resolution"] = resolution
     settings = _with(settings, overrides)

@@ -213,7 +213,7 @@ def start(
     user: str = "neo4j",
     password: str | None = None,
     heap: str = HEAP,
-    timeout: float = 180.0,
+    timeout: float = 600.0,
 ) -> LocalNeo4j:
     """Start the server with its data in ``home``; returns once Bolt answers (or raises)."""
     build = install()

@@ -141,6 +141,22 @@ def test_services() -> None:
             assert port.startswith("127.0.0.1:"), f"{port} would be published on every interface"
 
 
+def test_neo4j_has_gds_enabled() -> None:
+    neo = _yaml(COMPOSE)["services"]["neo4j"]
+    assert re.fullmatch(r"neo4j:5\.26(\.\d+)?(-community)?", neo["image"]), "GDS 2.13 matches Neo4j 5.26"
+    plugins = neo["environment"]["NEO4J_PLUGINS"]
+    assert "graph-data-science" in plugins and plugins.startswith("${NEO4J_PLUGINS:-")
+    assert neo["environment"]["NEO4J_dbms_security_procedures_unrestricted"] == "gds.*"
+
+
+def test_commands_writing_a_file_from_compose_run_have_no_tty() -> None:
+    """Without -T, `docker compose run` allocates a TTY: CRLFs and stderr end up in the file."""
+    for path in (ROOT / "README.md", COMPOSE):
+        for line in path.read_text().splitlines():
+            if "docker compose run" in line and ">" in line.split("docker compose run", 1)[1]:
+                assert " -T " in line, f"{path.name}: {line.strip()}"
+
+
 def test_env_example_has_placeholders_only_and_env_is_ignored() -> None:
     text = (ROOT / ".env.example").read_text()
     values = dict(line.split("=", 1) for line in text.splitlines() if line and not line.startswith("#"))

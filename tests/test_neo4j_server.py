@@ -3,6 +3,8 @@ Graph Data Science (see tests/conftest.py)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pyarrow as pa
 import pytest
 
@@ -29,7 +31,26 @@ def test_detects_neo4j_and_creates_constraints(store: Neo4jStore) -> None:
     store.ensure_schema()  # idempotent
 
 
-def test_shortest_path_uses_cypher(store: Neo4jStore) -> None:
+def test_times_are_neo4j_temporal_values(store: Neo4jStore) -> None:
+    """Ad-hoc Cypher sees dates: datetimes for timestamps, dates for days (not epoch numbers)."""
+    import neo4j.time
+
+    with store._driver.session(database=store.database) as s:
+        acc = s.run("MATCH (a:Account {account_id: 'a1'}) RETURN a.created_at AS t").single()["t"]
+        use = s.run("MATCH (u:Usage) RETURN u.day AS d LIMIT 1").single()["d"]
+        seen = s.run("MATCH ()-[r:USED_IP]->() RETURN min(r.first_seen).year AS y").single()["y"]
+        runs = s.run("MATCH (l:LoadRun) RETURN l.started_at AS t").single()["t"]
+    assert isinstance(acc, neo4j.time.DateTime) and acc.to_native() == datetime(2025, 1, 1, tzinfo=UTC)
+    assert isinstance(use, neo4j.time.Date)
+    assert seen == 2025
+    assert isinstance(runs, neo4j.time.DateTime)
+    new = store.query("new_accounts_near_cluster", {"cluster_id": "nope", "since": "2025-01-01"})
+    assert new.empty
+    got = store.read_table("accounts").column("created_at").type
+    assert str(got) == "timestamp[us, tz=UTC]"
+
+
+def test_shortest_path_on_neo4j(store: Neo4jStore) -> None:
     p = store.query("shortest_path", {"a": "a1", "b": "a3"})
     assert p["node"].iloc[0] == "a1" and p["node"].iloc[-1] == "a3"
     assert p[p["label"] == "Account"]["node"].tolist() == ["a1", "a2", "a3"]

@@ -255,7 +255,6 @@ def test_load_runs_and_find_load(neo4j_store: Neo4jStore, tmp_path) -> None:
 
 
 def test_batching_uses_one_transaction_per_batch(neo4j_server, tmp_path) -> None:
-    probe = Neo4jStore(neo4j_server.uri, driver=neo4j_server.driver, database=neo4j_server.database)
     batch_size = 5_000
     store = Neo4jStore(
         neo4j_server.uri, driver=neo4j_server.driver, database=neo4j_server.database, batch_size=batch_size
@@ -293,11 +292,13 @@ def test_expired_lock_is_taken_over(neo4j_server) -> None:
     a = Neo4jStore(neo4j_server.uri, driver=neo4j_server.driver, database=neo4j_server.database, lock_ttl=0.2)
     b = Neo4jStore(neo4j_server.uri, driver=neo4j_server.driver, database=neo4j_server.database)
     a.clear()
-    a._acquire_lock(0)  # a writer that died without releasing
+    a._acquire_lock(0)
+    assert a._heartbeat is not None
+    a._heartbeat.stop()  # a writer that died without releasing: nothing renews its lease
     with pytest.raises(StoreBusyError):
         b._acquire_lock(0)
     b._acquire_lock(2.0)  # waits for the lease to lapse
-    b._write("lock_release", {"owner": b._lock_owner})
+    b._release_lock()
 
 
 def test_save_run_and_read_result_roundtrip(loaded: Neo4jStore) -> None:

@@ -45,12 +45,10 @@ def in_category(category: str) -> list[Statement]:
 
 
 # =========================================================================== generation
+_PARAM_TYPE = {"string": "string", "date": "date", "timestamp": "timestamp"}
 # Statements whose shape follows the schema. Every identifier passes the schema allow-list.
 
-_LOAD_NOTE = (
-    "timestamps travel as epoch microseconds (int) and dates as epoch days (int), because "
-    "not every Bolt peer accepts temporal values"
-)
+_LOAD_NOTE = "timestamps travel as UTC datetimes and dates as dates, stored as Neo4j temporal values"
 
 
 def _ident(name: str) -> str:
@@ -179,9 +177,14 @@ def render_read(table: str) -> str:
         for i, k in enumerate(keys):
             eqs = [f"n.{keys[j]} = $after_{keys[j]}" for j in range(i)]
             conds.append("(" + " AND ".join(eqs + [f"n.{k} > $after_{k}"]) + ")")
-        body = f"MATCH (n:{label})\nWHERE {' OR '.join(conds)}\nRETURN {ret}\nORDER BY {', '.join(keys)}\nLIMIT $n\n"
+        # The leading range on the first key is what an index can answer (and what lets ORDER BY
+        # stop after $n rows); the OR of the full tuple comparison only trims the boundary.
+        body = (
+            f"MATCH (n:{label})\nWHERE n.{keys[0]} >= $after_{keys[0]}\n  AND ({' OR '.join(conds)})\n"
+            f"RETURN {ret}\nORDER BY {', '.join(keys)}\nLIMIT $n\n"
+        )
         types = {c.name: c.type for c in cols}
-        decl = [f"$after_{k}: {'string' if types[k] == 'string' else 'int'}" for k in keys]
+        decl = [f"$after_{k}: {_PARAM_TYPE.get(types[k], 'int')}" for k in keys]
         params = ", ".join(decl) + ", $n: int (page size)"
         desc = f"One page of (:{label}) nodes as `{table}` rows, ordered by ({', '.join(keys)}) after the $after_* key"
     return _header(name, desc, params, "portable") + body

@@ -7,9 +7,9 @@ Model
 -----
 - The graph is the schema's: ``(:Account)-[:USED_IP]->(:IPAddress)`` etc., keyed by the schema's
   key properties; ``usage`` and ``ip_intel`` rows are ``(:Usage)`` / ``(:NetworkIntel)`` nodes.
-- Times are stored as integers: timestamps as epoch microseconds (UTC), dates as epoch days.
-  Some Bolt peers (FalkorDB, used in CI) crash on temporal values, and integers compare and
-  sort the same way; they become Arrow ``timestamp[us, UTC]`` / ``date32`` again on read.
+- Times are Neo4j temporal values: timestamps are ``datetime`` (UTC), dates are ``date``, so
+  ad-hoc Cypher sees dates (``a.created_at.year``, ``duration.between(...)``); they become
+  Arrow ``timestamp[us, UTC]`` / ``date32`` again on read.
 - Loads are written in batched ``UNWIND $rows AS row MERGE ...`` transactions (``batch_size``
   rows each, default 5,000) through managed transactions (``execute_write``), which the driver
   retries on transient errors. A load is not one giant transaction; instead every statement
@@ -20,8 +20,9 @@ Model
   are kept on the cluster as lists of JSON chunks (Neo4j property lists cannot hold nulls).
   Readers see a run once it is marked ``complete``.
 - Decisions: append-only ``(:Decision)-[:DECIDED]->(:Cluster)``.
-- One writer at a time: a lease on a ``(:WriteLock)`` node, renewed while a write runs and
-  expiring on its own if the writer dies.
+- One writer at a time: a lease on a ``(:WriteLock)`` node, renewed by a heartbeat thread for
+  as long as the writer holds it (however long one step takes) and expiring on its own if the
+  writer dies.
 
 Neo4j-only statements (constraints, named indexes, ``shortestPath``, GDS) are used when the
 server is Neo4j; on other Bolt peers the store falls back to portable statements (unnamed
@@ -34,26 +35,24 @@ import json
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from linkgraph import schema
 from linkgraph.errors import ConfigError, StoreBusyError, StoreError, StoreNotFoundError
 from linkgraph.investigate import TIME_COLUMNS
-from linkgraph.link_paths import PATH_MAX_SHARE
 from linkgraph.model import DetectionResult, LoadBatch, LoadRecord
 from linkgraph.store import statements
 from linkgraph.store.base import (
-    EPOCH,
     Progress,
     Rows,
     Store,
@@ -73,23 +72,22 @@ DEFAULT_BATCH_SIZE = 5_000
 # many bytes (estimated as JSON, which is larger than Bolt's PackStream encoding).
 PEER_MAX_PARAM_BYTES = 3_000
 _TS = pa.timestamp("us", tz="UTC")
+_LOWEST: dict[str, Any] = {"string": "", "date": date.min, "timestamp": datetime.min.replace(tzinfo=UTC)}
 
 
-def _now_us() -> int:
-    return _to_us(datetime.now(UTC))
+def _utc(dt: datetime) -> datetime:
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
-def _to_us(dt: datetime) -> int:
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    delta = dt - EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+def _native(value: Any) -> Any:
+    """A driver temporal value (``neo4j.time.DateTime`` / ``Date``) as Python's own."""
+    return value.to_native() if hasattr(value, "to_native") else value
 
 
-def _from_us(us: int | None) -> datetime | None:
-    if us is None:
+def _from_neo4j(value: Any) -> datetime | None:
+    if value is None:
         return None
-    return datetime.fromtimestamp(us // 1_000_000, tz=UTC).replace(microsecond=us % 1_000_000)
+    return _utc(_native(value))
 
 
 def _redact(uri: str) -> str:
@@ -104,13 +102,12 @@ def _redact(uri: str) -> str:
 
 
 def to_params(batch: pa.RecordBatch | pa.Table) -> list[dict[str, Any]]:
-    """Arrow rows as driver parameters: timestamps -> epoch µs, dates -> epoch days, rest as is."""
+    """Arrow rows as driver parameters: timestamps as UTC ``datetime``s and dates as ``date``s
+    (the driver sends them as Neo4j temporal values), the rest as is."""
     arrays = []
     for col, field in zip(batch.columns, batch.schema, strict=True):
-        if pa.types.is_timestamp(field.type):
-            col = pc.cast(col.cast(_TS) if field.type != _TS else col, pa.int64())
-        elif pa.types.is_date32(field.type):
-            col = pc.cast(col, pa.int32())
+        if pa.types.is_timestamp(field.type) and field.type != _TS:
+            col = col.cast(_TS)
         arrays.append(col)
     if isinstance(batch, pa.Table):
         return pa.table(arrays, names=batch.column_names).to_pylist()
@@ -122,10 +119,8 @@ def to_arrow(columns: dict[str, list[Any]], target: pa.Schema) -> pa.Table:
     arrays = []
     for field in target:
         values = columns.get(field.name, [])
-        if pa.types.is_timestamp(field.type):
-            arrays.append(pa.array(values, pa.int64()).cast(field.type))
-        elif pa.types.is_date32(field.type):
-            arrays.append(pa.array(values, pa.int32()).cast(field.type))
+        if pa.types.is_timestamp(field.type) or pa.types.is_date32(field.type):
+            arrays.append(pa.array([_native(v) for v in values], field.type))
         else:
             arrays.append(pa.array(values, field.type))
     return pa.Table.from_arrays(arrays, schema=target)
@@ -190,7 +185,7 @@ class Neo4jStore(Store):
         self._is_neo4j: bool | None = None
         self._schema_ready = False
         self._lock_owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self._lock_renewed = 0.0
+        self._heartbeat: _Heartbeat | None = None
 
     @classmethod
     def from_env(cls, uri: str) -> Neo4jStore:
@@ -296,6 +291,9 @@ class Neo4jStore(Store):
 
     # ------------------------------------------------------------------ write lock
     def _release_lock(self) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.stop()
+            self._heartbeat = None
         try:
             self._write("lock_release", {"owner": self._lock_owner})
         except StoreError as e:  # the lease expires on its own
@@ -307,17 +305,13 @@ class Neo4jStore(Store):
         ``lock_ttl`` seconds."""
         deadline = time.monotonic() + wait
         while True:
-            now = _now_us()
-            rows = self._write(
-                "lock_acquire",
-                {"owner": self._lock_owner, "now": now, "expires_at": now + int(self.lock_ttl * 1e6)},
-            )
+            rows = self._take_lease()
             if rows and rows[0]["owner"] == self._lock_owner:
-                self._lock_renewed = time.monotonic()
+                self._heartbeat = _Heartbeat(self)
                 return
             if time.monotonic() >= deadline:
                 holder = rows[0] if rows else {}
-                until = _from_us(holder.get("expires_at"))
+                until = _from_neo4j(holder.get("expires_at"))
                 raise StoreBusyError(
                     f"another writer ({holder.get('owner')}) holds the store's write lock"
                     + (f" until {until:%Y-%m-%d %H:%M:%S} UTC" if until else "")
@@ -325,9 +319,20 @@ class Neo4jStore(Store):
                 )
             time.sleep(min(1.0, max(0.05, deadline - time.monotonic())))
 
+    def _take_lease(self) -> Rows:
+        """Take or renew the lease for ``lock_ttl`` seconds from now; returns who holds it."""
+        now = datetime.now(UTC)
+        return self._write(
+            "lock_acquire",
+            {"owner": self._lock_owner, "now": now, "expires_at": now + timedelta(seconds=self.lock_ttl)},
+        )
+
     def _renew_lock(self) -> None:
-        if self.holds_lock and time.monotonic() - self._lock_renewed > min(30.0, self.lock_ttl / 4):
-            self._acquire_lock(0.0)
+        """Called between write batches: the heartbeat does the renewing; this only reports a lost lease."""
+        if self._heartbeat is not None and self._heartbeat.lost:
+            raise StoreBusyError(
+                "this writer lost the store's write lock (its lease expired and another writer took it)"
+            )
 
     # ------------------------------------------------------------------ read hooks
     def _rows(self, stmt: Statement, params: dict[str, Any]) -> Rows:
@@ -336,29 +341,27 @@ class Neo4jStore(Store):
     def _frame(self, stmt: Statement, params: dict[str, Any], columns: list[str]) -> pd.DataFrame:
         df = pd.DataFrame(self._run(stmt, params), columns=columns)
         for col in TIME_COLUMNS & set(df.columns):
-            df[col] = pd.to_datetime(df[col].astype("Int64"), unit="us", utc=True)
-        if "day" in df.columns:  # dates are stored as epoch days
-            df["day"] = pd.to_datetime(df["day"].astype("Int64"), unit="D").dt.date
+            df[col] = pd.to_datetime([_from_neo4j(v) for v in df[col]], utc=True)
+        if "day" in df.columns:
+            df["day"] = [_native(v) for v in df["day"]]
         return df
 
     def _write_statement(self, stmt: Statement, params: dict[str, Any]) -> None:
         self._run(stmt, params, write=True)
 
     def _to_param(self, type_: str, value: Any) -> Any:
-        """Timestamps travel as epoch microseconds (not every Bolt peer takes temporal values)."""
-        return _to_us(value) if type_ == "timestamp" and value is not None else value
+        """Timestamps travel as UTC datetimes, stored as Neo4j ``datetime`` values."""
+        return _utc(value) if type_ == "timestamp" and isinstance(value, datetime) else value
 
     def _time(self, value: Any) -> datetime | None:
-        return _from_us(value)
+        return _from_neo4j(value)
 
     def _native_link_path(self, a: str, b: str, max_hops: int) -> pd.DataFrame | None:
-        """Neo4j's own ``shortestPath`` (other Bolt peers use the shared breadth-first search)."""
-        if not self.is_neo4j:
-            return None
-        found = self.rows(
-            "shortest_path", {"a": a, "b": b, "max_hops": max_hops, "max_share": PATH_MAX_SHARE}
-        )
-        return pd.DataFrame(found, columns=["step", "label", "node", "rel"])
+        """None: the shared bidirectional breadth-first search (``expand_accounts``, one statement
+        per level) answers on Neo4j too. Cypher's ``shortestPath`` over ``*..24`` with the
+        identifier-share predicate found the path through a webmail hub first, rejected it and
+        fell back to enumerating paths: minutes for "no path" on a 100k-account graph."""
+        return None
 
     def _read_table(self, table: str, columns: list[str]) -> pa.Table:
         """A whole load table, read in key-ordered pages of ``batch_size`` (keyset paging)."""
@@ -396,9 +399,7 @@ class Neo4jStore(Store):
         else:
             keys = schema.DATA_BY_TABLE[table].key
             types = {c.name: c.type for c in schema.DATA_BY_TABLE[table].columns}
-            after_key: dict[str, Any] = {
-                f"after_{k}": ("" if types[k] == "string" else -(2**62)) for k in keys
-            }
+            after_key: dict[str, Any] = {f"after_{k}": _LOWEST.get(types[k], -(2**62)) for k in keys}
             while True:
                 rows = self.rows(name, {**after_key, "n": n})
                 if rows:
@@ -567,3 +568,31 @@ class Neo4jStore(Store):
             total += n
             if not n:
                 return total
+
+
+class _Heartbeat:
+    """Renews a writer's lease every third of ``lock_ttl`` on its own thread, so a detect whose
+    reading, linking or Leiden step outlasts the lease keeps the lock; stopped on release."""
+
+    def __init__(self, store: Neo4jStore):
+        self.store, self.lost = store, False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="neo4j-lock-heartbeat", daemon=True)
+        self._thread.start()
+
+    def _beat(self) -> None:
+        interval = max(0.05, self.store.lock_ttl / 3)
+        while not self._stop.wait(interval):
+            try:
+                rows = self.store._take_lease()
+            except StoreError as e:  # a passing fault: the next beat tries again within the lease
+                log.warning("could not renew the Neo4j write lock: %s", e)
+                continue
+            if not rows or rows[0]["owner"] != self.store._lock_owner:
+                self.lost = True
+                log.error("the Neo4j write lock was taken over by %s", rows[0]["owner"] if rows else None)
+                return
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)

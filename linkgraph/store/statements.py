@@ -41,6 +41,7 @@ PARAM_TYPES = (
     "bool",
     "map",
     "timestamp",
+    "date",
     "list<map>",
     "list<string>",
     "list<int>",

@@ -3,43 +3,43 @@
 // params: $cluster_id: string, $limit: int
 // backends: portable
 CALL {
-  MATCH (c:Cluster {cluster_id: $cluster_id})
+  MATCH (:DetectionRun {status: 'complete'})-[:PRODUCED]->(c:Cluster {cluster_id: $cluster_id})
   WITH max(c.run_id) AS run_id
   MATCH (a:Account)-[:IN_CLUSTER]->(:Cluster {cluster_id: $cluster_id, run_id: run_id})
   MATCH (a)-[:PAID_WITH]->(p:PaymentMethod)
   RETURN a.account_id AS account_id, 'payment' AS id_type, 'PaymentMethod' AS label, p.payment_fingerprint AS identifier
   UNION ALL
-  MATCH (c:Cluster {cluster_id: $cluster_id})
+  MATCH (:DetectionRun {status: 'complete'})-[:PRODUCED]->(c:Cluster {cluster_id: $cluster_id})
   WITH max(c.run_id) AS run_id
   MATCH (a:Account)-[:IN_CLUSTER]->(:Cluster {cluster_id: $cluster_id, run_id: run_id})
   MATCH (a)-[:USED_DEVICE]->(d:Device)
   RETURN a.account_id AS account_id, 'device' AS id_type, 'Device' AS label, d.device_id AS identifier
   UNION ALL
-  MATCH (c:Cluster {cluster_id: $cluster_id})
+  MATCH (:DetectionRun {status: 'complete'})-[:PRODUCED]->(c:Cluster {cluster_id: $cluster_id})
   WITH max(c.run_id) AS run_id
   MATCH (a:Account)-[:IN_CLUSTER]->(:Cluster {cluster_id: $cluster_id, run_id: run_id})
   MATCH (a)-[:USED_IP]->(i:IPAddress)
   RETURN a.account_id AS account_id, 'ip' AS id_type, 'IPAddress' AS label, i.ip AS identifier
   UNION ALL
-  MATCH (c:Cluster {cluster_id: $cluster_id})
+  MATCH (:DetectionRun {status: 'complete'})-[:PRODUCED]->(c:Cluster {cluster_id: $cluster_id})
   WITH max(c.run_id) AS run_id
   MATCH (a:Account)-[:IN_CLUSTER]->(:Cluster {cluster_id: $cluster_id, run_id: run_id})
   MATCH (a)-[:EMAIL_AT]->(e:EmailDomain)
   RETURN a.account_id AS account_id, 'email_domain' AS id_type, 'EmailDomain' AS label, e.domain AS identifier
   UNION ALL
-  MATCH (c:Cluster {cluster_id: $cluster_id})
+  MATCH (:DetectionRun {status: 'complete'})-[:PRODUCED]->(c:Cluster {cluster_id: $cluster_id})
   WITH max(c.run_id) AS run_id
   MATCH (a:Account)-[:IN_CLUSTER]->(:Cluster {cluster_id: $cluster_id, run_id: run_id})
   MATCH (a)-[:MEMBER_OF]->(o:Organization)
   RETURN a.account_id AS account_id, 'org' AS id_type, 'Organization' AS label, o.org_id AS identifier
   UNION ALL
-  MATCH (c:Cluster {cluster_id: $cluster_id})
+  MATCH (:DetectionRun {status: 'complete'})-[:PRODUCED]->(c:Cluster {cluster_id: $cluster_id})
   WITH max(c.run_id) AS run_id
   MATCH (a:Account)-[:IN_CLUSTER]->(:Cluster {cluster_id: $cluster_id, run_id: run_id})
   MATCH (a)-[:USED_IP]->(:IPAddress)-[:IN_SUBNET]->(s:Subnet)
   RETURN DISTINCT a.account_id AS account_id, 'subnet' AS id_type, 'Subnet' AS label, s.subnet AS identifier
   UNION ALL
-  MATCH (c:Cluster {cluster_id: $cluster_id})
+  MATCH (:DetectionRun {status: 'complete'})-[:PRODUCED]->(c:Cluster {cluster_id: $cluster_id})
   WITH max(c.run_id) AS run_id
   MATCH (a:Account)-[:IN_CLUSTER]->(:Cluster {cluster_id: $cluster_id, run_id: run_id})
   MATCH (a)-[:USED_IP]->(:IPAddress)-[:VIA_PROXY]->(v:ProxyProvider)

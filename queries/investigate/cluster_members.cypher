@@ -2,7 +2,7 @@
 // description: Members of a cluster in the newest run that has it, with sign-up time and how many payment methods, IPs and devices each used
 // params: $cluster_id: string, $limit: int
 // backends: portable
-MATCH (c:Cluster {cluster_id: $cluster_id})
+MATCH (:DetectionRun {status: 'complete'})-[:PRODUCED]->(c:Cluster {cluster_id: $cluster_id})
 WITH max(c.run_id) AS run_id
 MATCH (a:Account)-[:IN_CLUSTER]->(:Cluster {cluster_id: $cluster_id, run_id: run_id})
 RETURN a.account_id AS account_id, a.email AS email, a.created_at AS created_at, a.country AS country,

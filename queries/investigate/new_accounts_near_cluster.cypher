@@ -1,9 +1,9 @@
 // name: new_accounts_near_cluster
 // description: Accounts created at or after $since that share a payment method, device or IP with a cluster's members (newest run that has it) but are not members: replacements for banned accounts
-// params: $cluster_id: string, $since: timestamp (sent as epoch microseconds), $limit: int
+// params: $cluster_id: string, $since: timestamp (stored as a Neo4j datetime), $limit: int
 // backends: portable
 CALL {
-  MATCH (c:Cluster {cluster_id: $cluster_id})
+  MATCH (:DetectionRun {status: 'complete'})-[:PRODUCED]->(c:Cluster {cluster_id: $cluster_id})
   WITH max(c.run_id) AS run_id
   MATCH (m:Account)-[:IN_CLUSTER]->(:Cluster {cluster_id: $cluster_id, run_id: run_id})
   WITH collect(m) AS members
@@ -14,7 +14,7 @@ CALL {
   WHERE o.created_at >= $since AND NOT o IN members
   RETURN o, 'payment' AS id_type, x.payment_fingerprint AS identifier, shared_with
   UNION ALL
-  MATCH (c:Cluster {cluster_id: $cluster_id})
+  MATCH (:DetectionRun {status: 'complete'})-[:PRODUCED]->(c:Cluster {cluster_id: $cluster_id})
   WITH max(c.run_id) AS run_id
   MATCH (m:Account)-[:IN_CLUSTER]->(:Cluster {cluster_id: $cluster_id, run_id: run_id})
   WITH collect(m) AS members
@@ -25,7 +25,7 @@ CALL {
   WHERE o.created_at >= $since AND NOT o IN members
   RETURN o, 'device' AS id_type, x.device_id AS identifier, shared_with
   UNION ALL
-  MATCH (c:Cluster {cluster_id: $cluster_id})
+  MATCH (:DetectionRun {status: 'complete'})-[:PRODUCED]->(c:Cluster {cluster_id: $cluster_id})
   WITH max(c.run_id) AS run_id
   MATCH (m:Account)-[:IN_CLUSTER]->(:Cluster {cluster_id: $cluster_id, run_id: run_id})
   WITH collect(m) AS members

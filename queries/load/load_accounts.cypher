@@ -1,6 +1,6 @@
 // name: load_accounts
 // description: Merge a batch of staged `accounts` rows into (:Account) nodes by account_id; properties merge by the schema's rules (replace: a non-null new value wins; min/max: time bounds widen), so re-loading changes nothing
-// params: $rows: list<map> (one map per staged row; timestamps travel as epoch microseconds (int) and dates as epoch days (int), because not every Bolt peer accepts temporal values)
+// params: $rows: list<map> (one map per staged row; timestamps travel as UTC datetimes and dates as dates, stored as Neo4j temporal values)
 // backends: portable
 // generated from linkgraph/schema.py by `python -m linkgraph.store.cypher`; do not edit
 UNWIND $rows AS row

@@ -2,10 +2,12 @@
 // description: One breadth-first step of the portable shortest-path search: the accounts that share an identifier (payment, device, IP, email domain, organisation; none shared by more than $max_share accounts) with any frontier account
 // params: $frontier: list<string> (account ids), $max_share: int
 // backends: portable
+// The share count reads the node's degree (only accounts point at identifiers): no list of a hub's
+// 100k accounts is built for every frontier account that touches it.
 CALL {
   UNWIND $frontier AS src
   MATCH (:Account {account_id: src})-[:PAID_WITH]->(x:PaymentMethod)
-  WITH src, x, size([(x)<-[:PAID_WITH]-(n:Account) | n]) AS deg
+  WITH src, x, COUNT { (x)<-[:PAID_WITH]-() } AS deg
   WHERE deg <= $max_share
   MATCH (x)<-[:PAID_WITH]-(o:Account)
   WHERE o.account_id <> src
@@ -13,7 +15,7 @@ CALL {
   UNION ALL
   UNWIND $frontier AS src
   MATCH (:Account {account_id: src})-[:USED_DEVICE]->(x:Device)
-  WITH src, x, size([(x)<-[:USED_DEVICE]-(n:Account) | n]) AS deg
+  WITH src, x, COUNT { (x)<-[:USED_DEVICE]-() } AS deg
   WHERE deg <= $max_share
   MATCH (x)<-[:USED_DEVICE]-(o:Account)
   WHERE o.account_id <> src
@@ -21,7 +23,7 @@ CALL {
   UNION ALL
   UNWIND $frontier AS src
   MATCH (:Account {account_id: src})-[:USED_IP]->(x:IPAddress)
-  WITH src, x, size([(x)<-[:USED_IP]-(n:Account) | n]) AS deg
+  WITH src, x, COUNT { (x)<-[:USED_IP]-() } AS deg
   WHERE deg <= $max_share
   MATCH (x)<-[:USED_IP]-(o:Account)
   WHERE o.account_id <> src
@@ -29,7 +31,7 @@ CALL {
   UNION ALL
   UNWIND $frontier AS src
   MATCH (:Account {account_id: src})-[:EMAIL_AT]->(x:EmailDomain)
-  WITH src, x, size([(x)<-[:EMAIL_AT]-(n:Account) | n]) AS deg
+  WITH src, x, COUNT { (x)<-[:EMAIL_AT]-() } AS deg
   WHERE deg <= $max_share
   MATCH (x)<-[:EMAIL_AT]-(o:Account)
   WHERE o.account_id <> src
@@ -37,7 +39,7 @@ CALL {
   UNION ALL
   UNWIND $frontier AS src
   MATCH (:Account {account_id: src})-[:MEMBER_OF]->(x:Organization)
-  WITH src, x, size([(x)<-[:MEMBER_OF]-(n:Account) | n]) AS deg
+  WITH src, x, COUNT { (x)<-[:MEMBER_OF]-() } AS deg
   WHERE deg <= $max_share
   MATCH (x)<-[:MEMBER_OF]-(o:Account)
   WHERE o.account_id <> src

@@ -4,7 +4,8 @@
 // backends: portable
 // generated from linkgraph/schema.py by `python -m linkgraph.store.cypher`; do not edit
 MATCH (n:NetworkIntel)
-WHERE (n.network > $after_network)
+WHERE n.network >= $after_network
+  AND ((n.network > $after_network))
 RETURN n.network AS network, n.provider AS provider, n.kind AS kind, n.asn AS asn
 ORDER BY network
 LIMIT $n

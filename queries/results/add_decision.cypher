@@ -1,6 +1,6 @@
 // name: add_decision
 // description: Append an analyst decision as a (:Decision) node, linked by [:DECIDED] to every stored version of the cluster (audit trail, never updated)
-// params: $cluster_id: string, $status: string, $analyst: string, $note: string, $decided_at: timestamp (sent as epoch microseconds)
+// params: $cluster_id: string, $status: string, $analyst: string, $note: string, $decided_at: timestamp (stored as a Neo4j datetime)
 // backends: portable
 CREATE (d:Decision {cluster_id: $cluster_id, status: $status, analyst: $analyst, note: $note, decided_at: $decided_at})
 WITH d

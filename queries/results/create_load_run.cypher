@@ -1,6 +1,6 @@
 // name: create_load_run
 // description: Start recording a load as a (:LoadRun) with the next load_id and status 'running' (it counts only once finished)
-// params: $fingerprint: string, $source: string, $started_at: timestamp (sent as epoch microseconds), $files: string (JSON list of source files)
+// params: $fingerprint: string, $source: string, $started_at: timestamp (stored as a Neo4j datetime), $files: string (JSON list of source files)
 // backends: portable
 OPTIONAL MATCH (l:LoadRun)
 WITH coalesce(max(l.load_id), 0) + 1 AS load_id

@@ -1,6 +1,6 @@
 // name: save_clusters
 // description: Write a batch of clusters of a run as (:Cluster) nodes linked from their (:DetectionRun); its identifiers and links start as empty lists of JSON chunks
-// params: $run_id: int, $rows: list<map> (cluster columns of model.CLUSTER_COLUMNS; signup times as epoch microseconds)
+// params: $run_id: int, $rows: list<map> (cluster columns of model.CLUSTER_COLUMNS; signup times as datetimes)
 // backends: portable
 MATCH (d:DetectionRun {run_id: $run_id})
 UNWIND $rows AS row
