@@ -148,7 +148,7 @@ def _own(links: Links, labels: np.ndarray, sig: AccountSignals, inside: np.ndarr
 
 
 _PHRASES: dict[str, str] = {
-    "known_bad": "banned/suspended or in a confirmed campaign",
+    "known_bad": "banned/suspended, in a confirmed campaign or strongly matched by peer intel",
     "replacement": "replaces banned account {pred}",
     "sequential": "sequential email template shared with members",
     "template": "email template shared with members",

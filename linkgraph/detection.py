@@ -298,6 +298,36 @@ def _known(
     (ids are stable and never reused); a confirmed cluster contributes only the members that
     were attributable (not those "linked, not enforced"). Looks back at most ``max_runs`` runs.
     """
+    confirmed, dismissed = _known_from_decisions(store, account_ids, max_runs)
+    seeds = _intel_seeds(store, account_ids)
+    if seeds is None or not seeds.any():
+        return confirmed, dismissed
+    # a peer lab's strong match counts like an analyst's confirmation; a dismissal here wins
+    dismissed = dismissed if dismissed is not None else np.zeros(len(account_ids), bool)
+    confirmed = (confirmed if confirmed is not None else np.zeros(len(account_ids), bool)) | seeds
+    return confirmed & ~dismissed, dismissed
+
+
+def _intel_seeds(store: Store, account_ids: pa.Array) -> np.ndarray | None:
+    """Accounts a peer lab's bundle matched strongly (``linkgraph match``), as known-bad seeds.
+
+    Only ``strong`` matches count: several independent indicators, never one shared proxy
+    provider (see ``sharing.matching``). None when no match was ever stored.
+    """
+    matches = store.intel_matches()
+    if matches.empty:
+        return None
+    strong = matches.loc[matches["level"] == "strong", "account_id"].astype(str).tolist()
+    pos = pc.index_in(pa.array(strong, pa.string()), value_set=account_ids)
+    pos_np = np.asarray(pc.fill_null(pos, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    seeds = np.zeros(len(account_ids), bool)
+    seeds[pos_np[pos_np >= 0]] = True
+    return seeds
+
+
+def _known_from_decisions(
+    store: Store, account_ids: pa.Array, max_runs: int
+) -> tuple[np.ndarray | None, np.ndarray | None]:
     decisions = store.decisions()
     wanted = set(known_mod.in_force(decisions))
     if not wanted:

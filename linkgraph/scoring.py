@@ -783,7 +783,10 @@ def evidence_phrases(f: pd.DataFrame) -> pd.DataFrame:
         _pct(f["replacement_share"])
         + " replace a banned account (same device/card/IP, created after its ban)"
     )
-    p["known_bad"] = _pct(f["known_bad_share"]) + " already banned/suspended or in confirmed campaigns"
+    p["known_bad"] = (
+        _pct(f["known_bad_share"])
+        + " already banned/suspended, in confirmed campaigns or strongly matched by a peer lab's intel"
+    )
     p["known_good"] = _pct(f["known_good_share"]) + " dismissed by an analyst"
     p["template"] = _pct(f["template_share"]) + " on a shared email template"
     p["sequential"] = _pct(f["sequential_share"]) + " numbered in sequence"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -375,3 +376,28 @@ def test_the_app_shows_matches_on_the_campaign_they_fall_in(
     assert not at.exception, [e.message for e in at.exception]
     warnings = [w.value for w in at.warning]
     assert any("External intel" in w and LAB_NAME in w for w in warnings), warnings
+
+
+def test_strong_matches_feed_detection_as_known_bad(world: dict[str, Any], tmp_path: Path) -> None:
+    db = tmp_path / "b.duckdb"
+    shutil.copyfile(world["dbs"]["b"], db)
+    with DuckDBStore(db, read_only=True) as s:
+        before = s.read_result("clusters").to_pandas()
+    ok("detect", "--db", str(db))  # the store now holds lab A's matches
+    with DuckDBStore(db, read_only=True) as s:
+        strong = set(s.intel_matches().query("level == 'strong'")["account_id"])
+        members = s.read_result("members").to_pandas()
+        after = s.read_result("clusters").to_pandas()
+    assert strong and strong <= world["labs"].operator_b
+    held = set(members.loc[members["account_id"].isin(strong), "cluster_id"])
+    share_after = after.set_index("cluster_id")["features"].map(lambda f: json.loads(f)["known_bad_share"])
+    share_before = before.set_index("cluster_id")["features"].map(lambda f: json.loads(f)["known_bad_share"])
+    for cid in held:
+        in_cluster = members.loc[members["cluster_id"] == cid, "account_id"]
+        matched = in_cluster.isin(strong).mean()
+        assert share_after[cid] >= matched - 1e-9, "every strongly matched member counts as known-bad"
+    assert any(share_after[c] > share_before.get(c, 0.0) for c in held), "the intel raised a campaign"
+    # clusters no strong match falls in gain nothing from the intel
+    untouched = after[~after["cluster_id"].isin(held)].set_index("cluster_id")["score"]
+    common = untouched.index.intersection(before.set_index("cluster_id").index)
+    assert (untouched[common] <= before.set_index("cluster_id")["score"][common] + 1e-9).all()
