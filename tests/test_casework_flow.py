@@ -27,7 +27,6 @@ from linkgraph.store.base import Store
 from linkgraph.store.duckdb import DuckDBStore
 from linkgraph.store.neo4j import Neo4jStore
 from linkgraph.users import Actor
-from tests.bolt_server import bolt_server, neo4j_server  # noqa: F401
 from tests.test_app_support import next_day_export
 
 ANA = Actor("ana", "analyst", "cli")
@@ -44,18 +43,19 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(
     params=[
         "duckdb",
-        pytest.param("falkordb", marks=pytest.mark.bolt),
-        pytest.param("neo4j", marks=pytest.mark.bolt),
+        pytest.param("neo4j", marks=pytest.mark.neo4j),
     ]
 )
-def store(request, tmp_path) -> Iterator[tuple[Store, str]]:
+def store(request, tmp_path, monkeypatch) -> Iterator[tuple[Store, str]]:
     if request.param == "duckdb":
         db = tmp_path / "s.duckdb"
         s: Store = DuckDBStore(db)
         location = str(db)
     else:
-        # neo4j_server skips (with its reason) unless NEO4J_URI points at a real Neo4j 5
-        target = request.getfixturevalue("bolt_server" if request.param == "falkordb" else "neo4j_server")
+        # the session's real Neo4j (tests/conftest.py); CLI subprocesses log in through NEO4J_*
+        target = request.getfixturevalue("neo4j_server")
+        for key, value in target.env().items():
+            monkeypatch.setenv(key, value)
         s = Neo4jStore(target.uri, driver=target.driver, database=target.database)
         s.clear()
         location = target.uri
