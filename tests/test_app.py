@@ -301,3 +301,22 @@ def test_users_file_sign_in_and_a_viewer_cannot_decide(db, tmp_path, monkeypatch
     at.switch_page("app_pages/case.py").run()
     _no_exception(at)
     assert not [b for b in at.button if b.label in ("Change status", "Post note", "Record account decision")]
+
+
+def test_the_app_says_which_inputs_a_run_lacked(db, tmp_path, monkeypatch):
+    # the prepared (full) export had every input: no warning
+    at = _app()
+    assert not any("lacked some inputs" in w.value for w in at.warning)
+    # a minimal export (no usage, no ip_intel, no user agents): the analyst is told what is unknown
+    from linkgraph import pipeline
+    from linkgraph.generator import GenerateSettings, generate
+
+    export, minimal_db = tmp_path / "minimal", tmp_path / "minimal.duckdb"
+    generate(export, GenerateSettings(accounts=1500, seed=4, variant="minimal"))
+    with open_store(str(minimal_db)) as store:
+        pipeline.load(store, export)
+        pipeline.detect(store)
+    monkeypatch.setenv("LINKGRAPH_DB", str(minimal_db))
+    at = _app()
+    notes = [w.value for w in at.warning if "lacked some inputs" in w.value]
+    assert len(notes) == 1 and "unknown:" in notes[0] and "usage" in notes[0]

@@ -27,6 +27,8 @@ status = data.status()
 if status.guidance:
     st.info(status.guidance)
     st.stop()
+if status.missing_inputs:
+    st.warning(status.missing_inputs, icon=":material/help:")
 campaigns = data.campaigns()
 if campaigns.empty:
     st.info("The latest detection run found no clusters.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from linkgraph.model import RunRecord
+from linkgraph.signals.inputs import missing_text
 from linkgraph.store.base import Store
 
 
@@ -40,6 +41,26 @@ class StoreStatus:
                 "(or press Detect on the Load & export page)."
             )
         return ""
+
+    @property
+    def missing_inputs(self) -> str:
+        """Which inputs the latest run lacked, in words ("" when it had them all, or is unknown).
+
+        A missing input makes its evidence unknown, not benign: the analyst should know that a
+        campaign's score was computed without, say, usage or user agents.
+        """
+        if self.latest_run is None:
+            return ""
+        have = self.latest_run.stats.get("inputs")
+        if not isinstance(have, dict):
+            return ""
+        text = missing_text({str(k): bool(v) for k, v in have.items()})
+        if not text:
+            return ""
+        return (
+            f"This run's export lacked some inputs, so their evidence is {text}. "
+            "Scores use only what was there; load the missing tables and re-run to use them."
+        )
 
 
 def store_status(store: Store) -> StoreStatus:
