@@ -27,6 +27,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from linkgraph import schema
 from linkgraph.model import CaseEvent, Decision, RunRecord
 from linkgraph.store.base import Store
 
@@ -201,7 +202,9 @@ def store_member_adjustments(store: Store) -> MemberAdjustments:
 def record_decision(store: Store, cluster_id: str, status: str, analyst: str, note: str = "") -> Decision:
     """Append an analyst decision (the store stamps the time); raises ValueError on bad input."""
     return store.add_decision(
-        Decision(cluster_id=cluster_id, status=status, analyst=analyst.strip(), note=note)
+        Decision(
+            cluster_id=cluster_id, status=schema.decision_status(status), analyst=analyst.strip(), note=note
+        )
     )
 
 

@@ -197,7 +197,7 @@ class Decision:
     """An analyst's decision on a cluster. Append-only: the newest per cluster is in force."""
 
     cluster_id: str
-    status: str  # one of schema.DECISION_STATUSES
+    status: schema.DecisionStatus
     analyst: str
     note: str = ""
     decided_at: datetime | None = None  # set by the store when None

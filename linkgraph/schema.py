@@ -18,6 +18,7 @@ later export: ``replace`` (a non-null new value wins, null keeps the old one), `
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
 import pyarrow as pa
 
@@ -302,7 +303,18 @@ RESULT_RELATIONSHIPS = (IN_CLUSTER, "DECIDED", "PRODUCED")
 
 # A campaign's workflow: open (no decision) -> in_review -> confirmed / dismissed; needs_review
 # marks one to look at again (by an analyst, or because it changed a lot since its decision).
-DECISION_STATUSES = ("confirmed", "dismissed", "needs_review", "in_review")
+DecisionStatus = Literal["confirmed", "dismissed", "needs_review", "in_review"]
+DECISION_STATUSES: tuple[DecisionStatus, ...] = get_args(DecisionStatus)
+
+
+def decision_status(text: str) -> DecisionStatus:
+    """``text`` as a decision status (from a form or the CLI); ValueError names the choices."""
+    for status in DECISION_STATUSES:
+        if text == status:
+            return status
+    raise ValueError(f"decision status must be one of {DECISION_STATUSES}, not {text!r}")
+
+
 # Account-level decisions within a campaign (``model.CaseEvent`` with action "account").
 ACCOUNT_STATUSES = ("excluded", "added", "confirmed", "cleared")
 CASE_ACTIONS = ("account", "owner", "note")

@@ -43,7 +43,8 @@ DERIVED_LINK_TYPES: tuple[str, ...] = ("evasion", "lockstep", "coactivity")
 # Where communities are found: in process (igraph) or in the database (Neo4j GDS).
 Engine = Literal["igraph", "gds"]
 ENGINES: tuple[Engine, ...] = get_args(Engine)
-DAMPINGS = ("log", "power")
+Damping = Literal["log", "power"]
+DAMPINGS: tuple[Damping, ...] = get_args(Damping)
 
 
 @dataclass
@@ -70,7 +71,7 @@ class DetectSettings:
     # linking
     base_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_BASE_WEIGHTS))
     disposable_domain_weight: float = 0.3  # base for a disposable email domain (webmail: 0)
-    damping: str = "power"
+    damping: Damping = "power"
     alpha: float = 1.0
     max_share: int = 200
     min_pair_weight: float = 0.005  # identifiers whose pairs would get less make no links

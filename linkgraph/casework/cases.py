@@ -17,6 +17,7 @@ from typing import Literal
 
 import pandas as pd
 
+from linkgraph import schema
 from linkgraph.decisions import account_decisions, in_force, stale_decisions
 from linkgraph.errors import NoRunError, UnknownTargetError
 from linkgraph.model import CaseEvent, Decision
@@ -33,7 +34,7 @@ ACCOUNT_STATUS_OF: dict[str, str] = {"dismissed": "excluded", "confirmed": "conf
 def set_status(store: Store, actor: Actor, campaign_id: str, status: str, note: str = "") -> Decision:
     """Move a campaign through its workflow (a decision: what the outputs follow)."""
     require_analyst(actor)
-    return store.add_decision(Decision(campaign_id, status, actor.name, note))
+    return store.add_decision(Decision(campaign_id, schema.decision_status(status), actor.name, note))
 
 
 def set_owner(store: Store, actor: Actor, campaign_id: str, owner: str, note: str = "") -> CaseEvent:
