@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -21,6 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from linkgraph.app.launch import streamlit_command
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run"]
@@ -47,8 +48,10 @@ def streamlit_server(db: str, log: Path) -> Iterator[str]:
     port = _free_port()
     env = dict(os.environ, LINKGRAPH_DB=db, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     env.pop("LINKGRAPH_APP_PASSWORD", None)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "app" / "streamlit_app.py")]
-    cmd += ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
+    # as `linkgraph app` starts it, with the shipped Streamlit settings
+    cmd = streamlit_command(
+        {"server.port": str(port), "server.address": "127.0.0.1", "server.headless": "true"}
+    )
     with open(log, "w") as out:
         proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
         url = f"http://127.0.0.1:{port}"

@@ -14,12 +14,12 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+from linkgraph.app.launch import streamlit_command
 
 from tests.test_app_support import copy_store
 
@@ -59,19 +59,10 @@ def server(tmp_path_factory):
     env.pop("LINKGRAPH_APP_PASSWORD", None)
     log = open(root / "streamlit.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(REPO / "app" / "streamlit_app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
+        # as `linkgraph app` starts it: the shipped settings (no Deploy button, no tracebacks)
+        streamlit_command(
+            {"server.port": str(port), "server.address": "127.0.0.1", "server.headless": "true"}
+        ),
         env=env,
         cwd=REPO,
         stdout=log,
@@ -152,6 +143,8 @@ def test_campaigns_to_campaign_graph_in_chromium(server, browser, shots):
     page.get_by_role("heading", name="Campaigns", exact=True).wait_for(timeout=60_000)
     page.get_by_text("Campaigns shown").wait_for()
     _settle(page)
+    # the shipped settings apply: a minimal toolbar, no Deploy button
+    assert page.get_by_text("Deploy", exact=True).count() == 0
     page.screenshot(path=str(shots / "campaigns.png"), full_page=True)
 
     page.get_by_role("button", name="Open campaign").click()

@@ -14,13 +14,13 @@ from __future__ import annotations
 import io
 import os
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from linkgraph.app.launch import streamlit_command
 
 from linkgraph.casework.campaigns import CampaignFilter, filter_campaigns, load_campaigns
 from linkgraph.casework.history import run_changes
@@ -54,8 +54,10 @@ def casework_server(tmp_path_factory):
     )
     env.pop("NEO4J_URI", None)
     log = open(root / "streamlit.log", "w")  # noqa: SIM115 - closed below
-    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "app" / "streamlit_app.py")]
-    cmd += ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
+    # as `linkgraph app` starts it: the shipped settings (no Deploy button, no tracebacks)
+    cmd = streamlit_command(
+        {"server.port": str(port), "server.address": "127.0.0.1", "server.headless": "true"}
+    )
     proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
