@@ -12,15 +12,12 @@ regenerating the docs) or the test's temp dir.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from linkgraph.app.launch import streamlit_command
 
+from tests.browser_support import app_server
 from tests.test_app_support import copy_store
 
 CHROMIUM = "/usr/bin/chromium"
@@ -43,52 +40,12 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
     db = copy_store(root, root / "store.duckdb")
-    port = _free_port()
-    env = dict(os.environ, LINKGRAPH_DB=str(db), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
-    env.pop("NEO4J_URI", None)
-    env.pop("LINKGRAPH_APP_PASSWORD", None)
-    log = open(root / "streamlit.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        # as `linkgraph app` starts it: the shipped settings (no Deploy button, no tracebacks)
-        streamlit_command(
-            {"server.port": str(port), "server.address": "127.0.0.1", "server.headless": "true"}
-        ),
-        env=env,
-        cwd=REPO,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:  # noqa: S310 - local
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not start: " + (root / "streamlit.log").read_text()[-2000:])
-            time.sleep(0.3)
+    with app_server(root, {"LINKGRAPH_DB": str(db)}) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -13,22 +13,19 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from linkgraph.app.launch import streamlit_command
 
 from linkgraph.casework.campaigns import CampaignFilter, filter_campaigns, load_campaigns
 from linkgraph.casework.history import run_changes
 from linkgraph.casework.queue import review_queue
 from linkgraph.store import open_store
 from linkgraph.users import add_user
+from tests.browser_support import app_server
 from tests.test_app_support import copy_store, next_day_export
-from tests.test_browser import ARGS, CHROMIUM, REPO, _free_port, _settle
+from tests.test_browser import ARGS, CHROMIUM, _settle
 
 pytestmark = [
     pytest.mark.browser,
@@ -45,41 +42,9 @@ def casework_server(tmp_path_factory):
     users = root / "users.json"
     add_user("ana", "analyst", "correct horse", users)
     add_user("vic", "viewer", "battery staple", users)
-    port = _free_port()
-    env = dict(
-        os.environ,
-        LINKGRAPH_DB=str(db),
-        LINKGRAPH_USERS=str(users),
-        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
-    )
-    env.pop("NEO4J_URI", None)
-    log = open(root / "streamlit.log", "w")  # noqa: SIM115 - closed below
-    # as `linkgraph app` starts it: the shipped settings (no Deploy button, no tracebacks)
-    cmd = streamlit_command(
-        {"server.port": str(port), "server.address": "127.0.0.1", "server.headless": "true"}
-    )
-    proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:  # noqa: S310 - local
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not start: " + (root / "streamlit.log").read_text()[-2000:])
-            time.sleep(0.3)
+    env = {"LINKGRAPH_DB": str(db), "LINKGRAPH_USERS": str(users)}
+    with app_server(root, env) as url:
         yield url, db, root
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

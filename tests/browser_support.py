@@ -1,0 +1,66 @@
+"""The app served as `linkgraph app` serves it, for the browser tests (one helper for all)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from linkgraph.app.launch import streamlit_command
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def app_server(root: Path, env_extra: dict[str, str]) -> Iterator[str]:
+    """Serve the app on a free loopback port with ``env_extra`` (e.g. LINKGRAPH_DB); yields its URL.
+
+    Started with the shipped Streamlit settings (no Deploy button, no tracebacks); the server's
+    log is kept in ``root/streamlit.log`` and quoted when it does not come up.
+    """
+    port = free_port()
+    env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", **env_extra)
+    for name in ("NEO4J_URI", "LINKGRAPH_APP_PASSWORD"):
+        if name not in env_extra:
+            env.pop(name, None)
+    log_path = root / "streamlit.log"
+    cmd = streamlit_command(
+        {"server.port": str(port), "server.address": "127.0.0.1", "server.headless": "true"}
+    )
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, proc, log_path)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log_path: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:  # noqa: S310 - local
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("streamlit did not start: " + log_path.read_text()[-2000:])
+        time.sleep(0.3)
