@@ -10,6 +10,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from linkgraph.app.launch import streamlit_command
 
@@ -64,3 +65,27 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log_path: Path, secon
         if proc.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError("streamlit did not start: " + log_path.read_text()[-2000:])
         time.sleep(0.3)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def screenshots_dir(tmp_path_factory: Any, name: str) -> Path:
+    """Where a browser test writes its screenshots: $LINKGRAPH_SCREENSHOTS, else a temp folder."""
+    target = os.environ.get("LINKGRAPH_SCREENSHOTS")
+    out = Path(target) if target else Path(tmp_path_factory.mktemp(name))
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+@contextlib.contextmanager
+def chromium_browser(args: list[str]) -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (no browser download), closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -11,16 +11,14 @@ regenerating the docs) or the test's temp dir.
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.browser_support import app_server
+from tests.browser_support import CHROMIUM, app_server, chromium_browser, screenshots_dir
 from tests.test_app_support import copy_store
 
-CHROMIUM = "/usr/bin/chromium"
 REPO = Path(__file__).resolve().parent.parent
 ARGS = [
     "--no-sandbox",
@@ -50,20 +48,13 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory) -> Path:
-    target = os.environ.get("LINKGRAPH_SCREENSHOTS")
-    out = Path(target) if target else tmp_path_factory.mktemp("screenshots")
-    out.mkdir(parents=True, exist_ok=True)
-    return out
+    return screenshots_dir(tmp_path_factory, "screenshots")
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    with chromium_browser(ARGS) as b:
         yield b
-        b.close()
 
 
 CANVAS_DRAWN = """() => {

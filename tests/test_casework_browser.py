@@ -12,7 +12,6 @@ Screenshots of the queue, the case view and its history go to ``$LINKGRAPH_SCREE
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +22,7 @@ from linkgraph.casework.history import run_changes
 from linkgraph.casework.queue import review_queue
 from linkgraph.store import open_store
 from linkgraph.users import add_user
-from tests.browser_support import app_server
+from tests.browser_support import app_server, chromium_browser, screenshots_dir
 from tests.test_app_support import copy_store, next_day_export
 from tests.test_browser import ARGS, CHROMIUM, _settle
 
@@ -49,20 +48,13 @@ def casework_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory) -> Path:
-    target = os.environ.get("LINKGRAPH_SCREENSHOTS")
-    out = Path(target) if target else tmp_path_factory.mktemp("casework-shots")
-    out.mkdir(parents=True, exist_ok=True)
-    return out
+    return screenshots_dir(tmp_path_factory, "casework-shots")
 
 
 @pytest.fixture(scope="module")
 def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    with chromium_browser(ARGS) as b:
         yield b
-        b.close()
 
 
 def _top_of_queue(db: Path) -> tuple[str, list[str], str, pd.Timestamp]:
