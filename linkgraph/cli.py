@@ -154,8 +154,9 @@ def cli(verbose: int) -> None:
     "--scenario",
     default="classic",
     show_default=True,
-    type=click.Choice(["classic", "evaluation"]),
-    help="classic: the demo; evaluation: randomised campaign patterns, look-alikes and vendor spellings.",
+    type=click.Choice(["classic", "evaluation", "holdout"]),
+    help="classic: the demo; evaluation: randomised campaign patterns, look-alikes and vendor spellings; "
+    "holdout: other patterns and spellings, for measuring only (never tune on it).",
 )
 @click.option(
     "--variant",

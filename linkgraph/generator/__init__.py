@@ -23,7 +23,9 @@ wrote). ``scenario="evaluation"`` draws sizes, mixing rates and vendor spellings
 adds the patterns of public distillation reports (a bulk prepaid + proxy operation, an agentic
 campaign, quiet rings, ban-evasion lineages, lockstep groups) and a benign look-alike for every
 signal (``scenario``, ``patterns``, ``lookalikes_people``); its ``truth.csv`` adds
-``group_id`` and ``pattern``. ``variant`` writes partial exports (``writing.VARIANTS``).
+``group_id`` and ``pattern``. ``scenario="holdout"`` plants other patterns and look-alikes
+with other vendor spellings (``holdout_plan``, ``holdout``, ``holdout_people``): it is for
+measuring a detector on something it was never tuned on, never for choosing parameters. ``variant`` writes partial exports (``writing.VARIANTS``).
 
 Everything is vectorised NumPy/Arrow and drawn from one ``numpy.random.default_rng(seed)``,
 so the same settings give byte-identical files.
@@ -65,7 +67,9 @@ class GenerateSettings:
     fmt: str = "csv"  # csv | csv.gz | jsonl | jsonl.gz | parquet
     start: str = "2026-01-01"  # first day of the period (UTC); the period is PERIOD_DAYS long
     campaigns: int | None = None  # default: ~30 at 100k-1M accounts, >= 4 at 1k (classic only)
-    scenario: ScenarioName = "classic"  # "evaluation": randomised patterns, look-alikes, spellings
+    scenario: ScenarioName = (
+        "classic"  # "evaluation" / "holdout": randomised patterns, look-alikes, spellings
+    )
     variant: Variant = "full"  # partial exports: no_ip_intel, no_usage, no_user_agents, minimal
 
     def validate(self) -> None:
@@ -75,8 +79,8 @@ class GenerateSettings:
             raise ValueError(f"unknown scenario {self.scenario!r}; choose one of {', '.join(SCENARIOS)}")
         if self.variant not in VARIANTS:
             raise ValueError(f"unknown variant {self.variant!r}; choose one of {', '.join(VARIANTS)}")
-        if self.scenario == "evaluation" and self.accounts < 5000:
-            raise ValueError("the evaluation scenario needs at least 5000 accounts")
+        if self.scenario != "classic" and self.accounts < 5000:
+            raise ValueError(f"the {self.scenario} scenario needs at least 5000 accounts")
         if self.fmt not in FORMATS:
             raise ValueError(f"unknown format {self.fmt!r}; choose one of {', '.join(FORMATS)}")
         if self.campaigns is not None and not 0 <= self.campaigns <= max(1, self.accounts // 40):

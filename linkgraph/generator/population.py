@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkgraph.generator.campaigns import add_campaigns, add_cross_links
+from linkgraph.generator.holdout import add_holdout_groups
 from linkgraph.generator.identities import name_emails
 from linkgraph.generator.lookalikes import (
     add_datacenter_developers,
@@ -66,7 +67,10 @@ def build_population(
     step(f"{len(sizes)} campaigns")
     add_campaigns(state, sizes)
     add_cross_links(state)
-    if scenario.name != "classic":
+    if scenario.name == "holdout":
+        step("holdout patterns and look-alikes")
+        add_holdout_groups(state, plan)
+    elif scenario.name != "classic":
         step("scenario patterns and look-alikes")
         add_scenario_groups(state, plan, first=int(sizes.sum()))
     return finish_population(state, n_campaign_accounts)

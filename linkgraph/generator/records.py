@@ -28,6 +28,12 @@ KINDS = (
     "benign_shared_computer",
     "benign_resignup",
     "benign_signup_wave",
+    # holdout scenario (appended, so the codes above keep their values)
+    "benign_course_cohort",
+    "benign_carrier_neighbour",
+    "benign_hackathon",
+    "benign_reseller_customer",
+    "benign_family_plan",
 )
 KIND_INDEX = {kind: i for i, kind in enumerate(KINDS)}
 PLANS = ("free", "pro", "team", "enterprise", "api")

@@ -22,8 +22,19 @@ from typing import Literal
 
 import numpy as np
 
-ScenarioName = Literal["classic", "evaluation"]
-SCENARIOS: tuple[ScenarioName, ...] = ("classic", "evaluation")
+from linkgraph.generator.holdout_plan import (
+    HOLDOUT_CARD_SPELLINGS,
+    HOLDOUT_CATEGORY_SPELLINGS,
+    HOLDOUT_FUNDING_COLUMNS,
+    HOLDOUT_FUNDING_SPELLINGS,
+    HOLDOUT_KIND_SPELLINGS,
+    HOLDOUT_PREPAID_SPELLINGS,
+    HoldoutPlan,
+    draw_holdout_plan,
+)
+
+ScenarioName = Literal["classic", "evaluation", "holdout"]
+SCENARIOS: tuple[ScenarioName, ...] = ("classic", "evaluation", "holdout")
 
 # Canonical network kinds (what the world model calls them) -> how some vendors write them.
 KIND_SPELLINGS: dict[str, tuple[str, ...]] = {
@@ -143,6 +154,7 @@ class Scenario:
     signup_waves: tuple[int, ...] = ()  # organic same-day sign-up waves
     organic_payment_mix: tuple[float, float, float] = (0.86, 0.12, 0.02)  # card, paypal, prepaid
     spellings: Spellings = field(default_factory=Spellings)
+    holdout: HoldoutPlan | None = None  # the holdout scenario's groups (``holdout``)
 
     @property
     def detailed_truth(self) -> bool:
@@ -155,6 +167,8 @@ class Scenario:
 
     def organic_blocks(self) -> list[tuple[str, int]]:
         """Blocks of organic-based accounts the scenario overlays (after the classic look-alikes)."""
+        if self.holdout is not None:
+            return self.holdout.blocks()
         return [
             ("quiet_ring", sum(self.quiet_rings)),
             ("evasion", sum(self.evasion_lineages)),
@@ -172,6 +186,8 @@ def draw_scenario(name: ScenarioName, accounts: int, seed: int) -> Scenario:
     """The scenario for ``name`` at ``accounts`` and ``seed`` (classic has no draws)."""
     if name == "classic":
         return Scenario()
+    if name == "holdout":
+        return draw_holdout(accounts, seed)
     rng = np.random.default_rng([seed, 0x5CE7A210])
     scale = accounts / 100_000
     return Scenario(
@@ -262,4 +278,33 @@ def _spellings(rng: np.random.Generator) -> Spellings:
         categories=CATEGORY_SPELLINGS[int(rng.integers(len(CATEGORY_SPELLINGS)))],
         log_provider_suffix=str(rng.choice(["", "", " Inc.", " Networks Ltd", " (resi)"])),
         throwaway_domains=tuple(sorted(throwaway)),
+    )
+
+
+def draw_holdout(accounts: int, seed: int) -> Scenario:
+    """The holdout scenario: no classic or evaluation campaigns, only ``holdout``'s patterns,
+    next to the classic look-alikes and its own; spellings from other vendors."""
+    rng = np.random.default_rng([seed, 0x40D0_0A7])
+    return Scenario(
+        name="holdout",
+        classic_campaigns=0,
+        organic_payment_mix=_payment_mix(float(rng.uniform(0.01, 0.06))),
+        spellings=_holdout_spellings(rng),
+        holdout=draw_holdout_plan(rng, accounts),
+    )
+
+
+def _holdout_spellings(rng: np.random.Generator) -> Spellings:
+    style: PrepaidStyle = ("method_type", "funding_column", "none")[int(rng.choice(3, p=[0.35, 0.4, 0.25]))]
+    return Spellings(
+        intel_kind={kind: str(rng.choice(options)) for kind, options in HOLDOUT_KIND_SPELLINGS.items()},
+        prepaid_style=style,
+        card_method_type=str(rng.choice(HOLDOUT_CARD_SPELLINGS)),
+        prepaid_method_type=str(rng.choice(HOLDOUT_PREPAID_SPELLINGS)) if style == "method_type" else "",
+        funding_column=str(rng.choice(HOLDOUT_FUNDING_COLUMNS)) if style == "funding_column" else "",
+        funding_values=HOLDOUT_FUNDING_SPELLINGS[int(rng.integers(len(HOLDOUT_FUNDING_SPELLINGS)))]
+        if style == "funding_column"
+        else {},
+        categories=HOLDOUT_CATEGORY_SPELLINGS[int(rng.integers(len(HOLDOUT_CATEGORY_SPELLINGS)))],
+        log_provider_suffix=str(rng.choice(["", " LLC", " / residential", " GmbH"])),
     )
