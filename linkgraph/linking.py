@@ -169,17 +169,25 @@ class Links:
         return _lookup(account_ids, self.account_ids)
 
     def evidence(self, rows: np.ndarray | None = None) -> pa.Array:
-        """``payment:1,ip:3``-style evidence for the links at ``rows`` (all when None)."""
+        """``payment:1,ip:3``-style evidence for the links at ``rows`` (all when None).
+
+        One value per link, null for a link with no counted identifier. Each part carries its
+        own trailing comma and the parts are joined with no separator: ``null_handling="skip"``
+        drops rows whose parts are all null (pyarrow 26), which would misalign every row after.
+        """
+        n = len(self.a) if rows is None else len(rows)
         parts = []
         for t in LINK_TYPES:
             c = self.counts[t] if rows is None else self.counts[t][rows]
             arr = pa.array(c, type=pa.int64())
-            text = pc.binary_join_element_wise(pa.scalar(f"{t}:"), pc.cast(arr, pa.string()), "")
-            parts.append(pc.if_else(pc.greater(arr, 0), text, pa.scalar(None, pa.string())))
-        n = len(self.a) if rows is None else len(rows)
-        if not parts:
+            text = pc.binary_join_element_wise(
+                pa.scalar(f"{t}:"), pc.cast(arr, pa.string()), pa.scalar(","), ""
+            )
+            parts.append(pc.if_else(pc.greater(arr, 0), text, pa.scalar("", pa.string())))
+        if not parts or n == 0:
             return pa.nulls(n, pa.string())
-        return pc.binary_join_element_wise(*parts, ",", null_handling="skip")
+        joined = pc.utf8_rtrim(pc.binary_join_element_wise(*parts, ""), characters=",")
+        return pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), joined)
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from linkgraph.loaders.validate import FORMAT, TABLE_FILES
+from linkgraph.loaders.validate import COLUMN_SYNONYMS, FORMAT, TABLE_FILES
 
 from linkgraph.errors import MappingError
 
@@ -109,7 +109,7 @@ class Mapping:
         low = [n.strip().lstrip("\ufeff").lower() for n in names]
         tm = self.tables.get(table)
         if tm is None or not tm.columns:
-            return low
+            return _synonyms(table, low)
         source_to_target = {s: t for t, s in tm.columns.items()}
         if complete:
             missing = [s for s in source_to_target if s not in low]
@@ -118,7 +118,7 @@ class Mapping:
                     f"{self.origin}: [{table}.columns] names column(s) {', '.join(repr(m) for m in missing)} "
                     f"that {display} does not have"
                 )
-        out = [source_to_target.get(n, n) for n in low]
+        out = _synonyms(table, [source_to_target.get(n, n) for n in low])
         clash = sorted({n for n in out if out.count(n) > 1})
         if clash:
             raise MappingError(
@@ -126,6 +126,25 @@ class Mapping:
                 "(a mapped column and an original column with the same name)"
             )
         return out
+
+
+def _synonyms(table: str, names: list[str]) -> list[str]:
+    """Read a column under its format name when a processor spelled it otherwise.
+
+    Only when the file has no column of the format name already, and only the first synonym
+    present, so no name appears twice.
+    """
+    synonyms = COLUMN_SYNONYMS.get(table, {})
+    taken = set(names)
+    out = []
+    for n in names:
+        target = synonyms.get(n)
+        if target is not None and target not in taken:
+            taken.add(target)
+            out.append(target)
+        else:
+            out.append(n)
+    return out
 
 
 EMPTY = Mapping()

@@ -56,6 +56,7 @@ FORMAT: dict[str, tuple[Column, ...]] = {
         Column("account_id", "id", True),
         Column("payment_fingerprint", "id", True),
         Column("method_type", "lower"),
+        Column("funding", "lower"),
         Column("card_bin", "text"),
         Column("card_last4", "text"),
         Column("billing_country", "upper"),
@@ -87,6 +88,16 @@ FORMAT: dict[str, tuple[Column, ...]] = {
     ),
 }
 TABLE_FILES: tuple[str, ...] = tuple(FORMAT)
+# Other names processors give a format column; a file's column is read under the format name
+# when the file has no column of that name (a mapping file can name any other).
+COLUMN_SYNONYMS: dict[str, dict[str, str]] = {
+    "payment_methods": {
+        "funding_type": "funding",
+        "card_funding": "funding",
+        "funding_source": "funding",
+        "card_type": "funding",
+    },
+}
 REQUIRED_TABLES: tuple[str, ...] = ("accounts",)
 CHILD_TABLES: tuple[str, ...] = ("payment_methods", "ip_events", "usage")
 
@@ -499,6 +510,21 @@ def _ip_intel_columns(chunk: _Chunk) -> dict[str, pa.Array]:
     }
 
 
+def _payment_columns(chunk: _Chunk) -> dict[str, pa.Array]:
+    """Payment rows; a funding column (credit, debit, prepaid, ...) is kept in ``method_type``.
+
+    The store has one instrument-type column. Folding the funding text into it
+    (``card/prepaid``) keeps what the processor said, so the prepaid synonym table sees it
+    whichever column carried it.
+    """
+    out = _plain_columns(chunk)
+    if "funding" in chunk.parsed:
+        method, funding = out["method_type"], chunk.parsed["funding"]
+        both = pc.binary_join_element_wise(method, funding, "/")
+        out["method_type"] = pc.coalesce(both, method, funding)
+    return out
+
+
 def _plain_columns(chunk: _Chunk) -> dict[str, pa.Array]:
     schema = RAW_SCHEMAS[chunk.ctx.table]
     return {name: chunk.col(name, schema.field(name).type) for name in schema.names[1:]}
@@ -509,6 +535,7 @@ _NORMALISERS: dict[str, Callable[[_Chunk], dict[str, pa.Array]]] = {
     "accounts": _account_columns,
     "ip_events": _ip_event_columns,
     "ip_intel": _ip_intel_columns,
+    "payment_methods": _payment_columns,
 }
 
 

@@ -257,3 +257,24 @@ def test_power_damping_decays_faster() -> None:
     assert linking.damping(n, s_log)[0] == pytest.approx(1.0)
     assert linking.damping(n, s_pow)[0] == pytest.approx(1.0)
     assert (linking.damping(n, s_pow)[1:] < linking.damping(n, s_log)[1:]).all()
+
+
+def test_evidence_keeps_one_row_per_link_when_a_link_has_no_counted_identifier() -> None:
+    """A link whose counts are all zero gets null evidence, and the rows after it stay aligned."""
+    n = 4
+    counts = {t: np.zeros(n, np.int32) for t in linking.LINK_TYPES}
+    counts["payment"][0] = 1
+    counts["ip"][2] = 2
+    counts["payment"][3] = 1
+    counts["device"][3] = 4
+    links = linking.Links(
+        account_ids=pa.array(["a", "b", "c", "d", "e"]),
+        a=np.array([0, 0, 1, 2], np.int32),
+        b=np.array([1, 2, 3, 4], np.int32),
+        weight=np.ones(n),
+        counts=counts,
+        incidence={},
+    )
+    expected = ["payment:1", None, "ip:2", "payment:1,device:4"]
+    assert links.evidence().to_pylist() == expected
+    assert links.evidence(np.array([1, 3])).to_pylist() == [None, "payment:1,device:4"]

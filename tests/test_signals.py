@@ -327,3 +327,54 @@ def test_a_dismissal_is_remembered_across_runs_in_a_real_store(tmp_path: Any) ->
     assert (m3.loc[groups["campaign"], "action"] == "dismissed").all()
     assert third.stats["inputs"]["payment_methods"] is True
     s.close()
+
+
+@pytest.mark.parametrize("column", ["funding", "card_funding", "funding_type"])
+def test_a_funding_column_reaches_the_prepaid_synonyms_through_a_real_load(
+    tmp_path: Any, column: str
+) -> None:
+    import json
+
+    from linkgraph.loaders.export import load_export
+
+    from linkgraph.detection import detect
+    from linkgraph.store.duckdb import DuckDBStore
+
+    export = tmp_path / "export"
+    export.mkdir()
+    accounts = ["account_id,created_at"] + [f"a{i},2025-05-0{i + 1}T00:00:00Z" for i in range(6)]
+    (export / "accounts.csv").write_text("\n".join(accounts) + "\n")
+    # a0-a2 share one prepaid card (said only by the funding column), a3-a5 share a credit card
+    pays = [f"account_id,payment_fingerprint,method_type,{column}"]
+    pays += [f"a{i},fp_gift,card,Prepaid" for i in range(3)]
+    pays += [f"a{i},fp_credit,card,credit" for i in range(3, 6)]
+    (export / "payment_methods.csv").write_text("\n".join(pays) + "\n")
+
+    batch = load_export(export, staging_dir=tmp_path / "staging")
+    assert not [w for w in batch.warnings if column in w]  # not dropped as an unknown column
+    s = DuckDBStore(tmp_path / "s.duckdb")
+    s.apply_load(batch)
+    pm = s.read_table("payment_methods").to_pandas().set_index("payment_fingerprint")
+    assert pm.loc["fp_gift", "method_type"] == "card/prepaid"
+    assert pm.loc["fp_credit", "method_type"] == "card/credit"
+    with s.write_lock():
+        run = detect(s)
+    clusters = s.read_result("clusters", run.run_id).to_pandas().query("view == 'leiden'")
+    members = s.read_result("members", run.run_id).to_pandas()
+    share = {
+        frozenset(members[members["cluster_id"] == c.cluster_id]["account_id"]): json.loads(c.features)[
+            "prepaid_share"
+        ]
+        for c in clusters.itertuples()
+    }
+    assert share[frozenset({"a0", "a1", "a2"})] == 1.0
+    assert share[frozenset({"a3", "a4", "a5"})] == 0.0
+    s.close()
+
+
+def test_a_funding_column_named_twice_keeps_the_format_name() -> None:
+    from linkgraph.loaders.mapping import EMPTY
+
+    names = EMPTY.rename("payment_methods", ["account_id", "Funding", "card_type"], "payment_methods.csv")
+    assert names == ["account_id", "funding", "card_type"]
+    assert EMPTY.rename("payment_methods", ["card_type"], "p.csv") == ["funding"]
