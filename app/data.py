@@ -29,7 +29,7 @@ from linkgraph.casework.cases import Case, audit_trail, load_case, owners
 from linkgraph.casework.downloads import export_bytes
 from linkgraph.casework.evidence import cluster_members, daily_traffic, shared_infrastructure
 from linkgraph.casework.graph import ClusterEdges, cluster_edges
-from linkgraph.casework.history import campaign_history, run_changes
+from linkgraph.casework.history import Lineage, campaign_history, campaign_lineage, run_changes
 from linkgraph.casework.queue import review_queue
 from linkgraph.casework.status import StoreStatus, store_status
 from linkgraph.decisions import decisions_table
@@ -148,6 +148,11 @@ def _history(location: str, version: str, cluster_id: str) -> pd.DataFrame:
     return campaign_history(_store(location), cluster_id)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _lineage(location: str, version: str, cluster_id: str) -> Lineage:
+    return campaign_lineage(_store(location), cluster_id)
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _queue(location: str, version: str) -> pd.DataFrame:
     s = _store(location)
@@ -223,6 +228,10 @@ def case(cluster_id: str) -> Case:
 
 def history(cluster_id: str) -> pd.DataFrame:
     return _history(location(), version(), cluster_id)
+
+
+def lineage(cluster_id: str) -> Lineage:
+    return _lineage(location(), version(), cluster_id)
 
 
 def queue() -> pd.DataFrame:

@@ -23,6 +23,7 @@ ICONS = {
     "ProxyProvider": "cloud",
     "EmailDomain": "alternate_email",
     "Organization": "business",
+    "Campaign": "hub",
 }
 
 
@@ -34,6 +35,22 @@ class _RawStyle:
 
     def dump(self) -> dict[str, Any]:
         return {"selector": self.selector, "style": self.style}
+
+
+def show_lineage(g: GraphElements, key: str, height: int = 420) -> None:
+    """A campaign's lineage: runs left (oldest) to right, edges labelled with shared accounts."""
+    if g.empty:
+        st.info("No runs to draw.")
+        return
+    node_styles: list[Any] = [NodeStyle("Campaign", NODE_COLOURS["Campaign"], "name", ICONS["Campaign"])]
+    node_styles.append(_RawStyle("node", {"width": "data(size)", "height": "data(size)"}))
+    node_styles.append(_RawStyle("node[focus = 'yes']", {"border-width": 4, "border-color": "#D55E00"}))
+    edge_styles: list[Any] = [EdgeStyle("SHARES", "#9aa4ad", caption="shared", directed=True)]
+    edge_styles.append(_RawStyle("edge", {"width": "data(width)"}))
+    layout = {"name": "preset", "positions": g.positions or {}, "fit": True, "padding": 40, "animate": False}
+    st_link_analysis(
+        g.elements, layout=layout, node_styles=node_styles, edge_styles=edge_styles, height=height, key=key
+    )
 
 
 def show(g: GraphElements, key: str, height: int = 560) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import streamlit as st
-from linkgraph.app import data
+from linkgraph.app import data, graph
 from linkgraph.app.decide import actor, can_decide, write
 
 from linkgraph.casework.cases import WORKFLOW_NEXT, Note, add_note, set_account_status, set_owner, set_status
+from linkgraph.casework.graph import lineage_elements
 from linkgraph.casework.text import fmt_ts, md
 
 st.title("Case")
@@ -127,6 +128,15 @@ if can_reply:
 # ---------------------------------------------------------------- history
 st.subheader("History across runs")
 history = data.history(cluster_id)
+lineage = data.lineage(cluster_id)
+if lineage.runs > 1:
+    graph.show_lineage(lineage_elements(lineage.nodes, lineage.edges, cluster_id), key="case_lineage")
+    st.caption(
+        "Runs from left (oldest) to right (latest); each node a campaign of that run holding this "
+        "campaign's accounts, sized by its members (in brackets); an arrow joins campaigns of "
+        "consecutive runs sharing accounts (how many on the arrow). Several arrows out of one node: "
+        "a split; several into one: a merge. This campaign is outlined."
+    )
 if history.empty:
     st.caption("No earlier runs.")
 else:

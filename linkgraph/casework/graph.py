@@ -29,6 +29,7 @@ NODE_COLOURS: dict[str, str] = {
     "ProxyProvider": "#E69F00",
     "EmailDomain": "#999999",
     "Organization": "#F0E442",
+    "Campaign": "#0072B2",
 }
 
 
@@ -113,6 +114,7 @@ class GraphElements:
     dropped_accounts: int = 0
     dropped_identifiers: int = 0
     labels: tuple[str, ...] = field(default=())
+    positions: dict[str, dict[str, float]] | None = None  # fixed node positions (preset layout)
 
     @property
     def empty(self) -> bool:
@@ -286,3 +288,62 @@ def neighbourhood_graph(nbh: pd.DataFrame, account_id: str, max_accounts: int = 
     own = pairs[pairs["account_id"] == account_id][["id_type", "identifier"]]
     shared = list(own.itertuples(index=False, name=None))
     return graph_elements(pairs, shared, max_accounts=max_accounts, max_identifiers=80, focus=account_id)
+
+
+LINEAGE_COLUMN_GAP = 260  # px between runs (columns) in the lineage drawing
+LINEAGE_ROW_GAP = 90  # px between campaigns of one run
+
+
+def lineage_elements(nodes: pd.DataFrame, edges: pd.DataFrame, focus: str) -> GraphElements:
+    """Cytoscape elements of a ``history.Lineage``: runs as columns, campaigns sized by members.
+
+    Positions are fixed (a ``preset`` layout: ``GraphElements.positions``) so time reads left to
+    right; edges carry the number of shared accounts. ``focus`` marks the campaign of the case.
+    """
+    if nodes.empty:
+        return GraphElements({"nodes": [], "edges": []}, 0, 0)
+    out_nodes: list[dict[str, Any]] = []
+    positions: dict[str, dict[str, float]] = {}
+    node_of: dict[tuple[int, str], str] = {}
+    for column, group in nodes.groupby("column", sort=True):
+        for row_no, row in enumerate(group.itertuples(index=False)):
+            nid = f"n{len(out_nodes)}"
+            node_of[(int(row.run_id), str(row.campaign_id))] = nid
+            size = int(row.size) if pd.notna(row.size) else 0
+            out_nodes.append(
+                {
+                    "data": {
+                        "id": nid,
+                        "label": "Campaign",
+                        "name": _safe(f"{row.campaign_id} ({size:,})"),
+                        "run": f"run {int(row.run_id)}",
+                        "members": size,
+                        "size": node_size(size),
+                        **({"focus": "yes"} if row.campaign_id == focus else {}),
+                    }
+                }
+            )
+            positions[nid] = {"x": float(column) * LINEAGE_COLUMN_GAP, "y": float(row_no) * LINEAGE_ROW_GAP}
+    out_edges: list[dict[str, Any]] = []
+    for e in edges.itertuples(index=False):
+        src, dst = node_of.get((int(e.run_from), str(e.from_id))), node_of.get((int(e.run_to), str(e.to_id)))
+        if src and dst:
+            out_edges.append(
+                {
+                    "data": {
+                        "id": f"e{len(out_edges)}",
+                        "source": src,
+                        "target": dst,
+                        "label": "SHARES",
+                        "shared": int(e.shared),
+                        "width": round(min(1 + math.log2(1 + int(e.shared)), 12), 1),
+                    }
+                }
+            )
+    return GraphElements(
+        {"nodes": out_nodes, "edges": out_edges},
+        accounts=0,
+        identifiers=0,
+        labels=("Campaign",),
+        positions=positions,
+    )
