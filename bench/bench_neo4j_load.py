@@ -25,9 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from linkgraph.generate import GenerateSettings, generate  # noqa: E402
-
 from linkgraph import pipeline  # noqa: E402
+from linkgraph.generator import GenerateSettings, generate  # noqa: E402
 from linkgraph.store.duckdb import DuckDBStore  # noqa: E402
 from linkgraph.store.neo4j import Neo4jStore  # noqa: E402
 from tests import neo4j_local  # noqa: E402
