@@ -89,3 +89,37 @@ def chromium_browser(args: list[str]) -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+# How many of a page's canvases have any painted pixel (a graph drawn, not an empty frame).
+CANVAS_DRAWN = """() => {
+  const canvases = Array.from(document.querySelectorAll('canvas'));
+  let painted = 0;
+  for (const c of canvases) {
+    if (!c.width || !c.height) continue;
+    const ctx = c.getContext('2d');
+    if (!ctx) continue;
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < d.length; i += 4 * 97) { if (d[i] !== 0) { painted++; break; } }
+  }
+  return {canvases: canvases.length, painted: painted};
+}"""
+
+
+def wait_for_painted_graph(page: Any, frame_el: Any, seconds: float = 30) -> dict[str, int]:
+    """Wait until the graph component in ``frame_el`` (an iframe locator) has painted its canvas.
+
+    The component draws asynchronously after Streamlit shows the page around it, so a screenshot
+    taken as soon as the text appears shows an empty frame; returns the last canvas count.
+    """
+    frame_el.wait_for(timeout=seconds * 1000)
+    frame_el.scroll_into_view_if_needed()
+    frame_el.content_frame.locator("canvas").first.wait_for(state="attached", timeout=seconds * 1000)
+    frame = frame_el.element_handle().content_frame()
+    assert frame is not None
+    deadline = time.monotonic() + seconds
+    while True:
+        drawn = frame.evaluate(CANVAS_DRAWN)
+        if drawn["painted"] > 0 or time.monotonic() > deadline:
+            return dict(drawn)
+        page.wait_for_timeout(250)

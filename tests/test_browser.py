@@ -11,12 +11,17 @@ regenerating the docs) or the test's temp dir.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.browser_support import CHROMIUM, app_server, chromium_browser, screenshots_dir
+from tests.browser_support import (
+    CHROMIUM,
+    app_server,
+    chromium_browser,
+    screenshots_dir,
+    wait_for_painted_graph,
+)
 from tests.test_app_support import copy_store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -57,20 +62,6 @@ def browser():
         yield b
 
 
-CANVAS_DRAWN = """() => {
-  const canvases = Array.from(document.querySelectorAll('canvas'));
-  let painted = 0;
-  for (const c of canvases) {
-    if (!c.width || !c.height) continue;
-    const ctx = c.getContext('2d');
-    if (!ctx) continue;
-    const d = ctx.getImageData(0, 0, c.width, c.height).data;
-    for (let i = 3; i < d.length; i += 4 * 97) { if (d[i] !== 0) { painted++; break; } }
-  }
-  return {canvases: canvases.length, painted: painted};
-}"""
-
-
 SCROLL_TOP = """() => { for (const el of document.querySelectorAll('[data-testid="stMain"], section.main, html'))
   el.scrollTo(0, 0); }"""
 
@@ -99,17 +90,7 @@ def test_campaigns_to_campaign_graph_in_chromium(server, browser, shots):
     page.get_by_role("heading", name="Campaign detail", exact=True).wait_for(timeout=30_000)
     _settle(page)
     frame_el = page.locator("iframe[title*='st_link_analysis']").first
-    frame_el.wait_for(timeout=30_000)
-    frame_el.scroll_into_view_if_needed()
-    frame_el.content_frame.locator("canvas").first.wait_for(state="attached", timeout=30_000)
-    frame = frame_el.element_handle().content_frame()
-    assert frame is not None
-    deadline = time.monotonic() + 30
-    while True:
-        drawn = frame.evaluate(CANVAS_DRAWN)
-        if drawn["painted"] > 0 or time.monotonic() > deadline:
-            break
-        page.wait_for_timeout(250)
+    drawn = wait_for_painted_graph(page, frame_el)
     assert drawn["canvases"] >= 1 and drawn["painted"] >= 1, drawn
     page.wait_for_timeout(800)  # let the layout finish before the picture
     frame_el.screenshot(path=str(shots / "campaign_graph.png"))

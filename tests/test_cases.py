@@ -9,7 +9,7 @@ import pytest
 
 from linkgraph import schema
 from linkgraph.casework.cases import OPEN, WORKFLOW_NEXT, audit_trail, note_threads, owner_of, owners
-from linkgraph.casework.queue import review_queue
+from linkgraph.casework.queue import queue_page, review_queue
 from linkgraph.decisions import account_decisions, member_adjustments
 from linkgraph.model import CaseEvent, Decision
 
@@ -134,3 +134,13 @@ def test_queue_keeps_undecided_campaigns_by_expected_value():
     q = review_queue(campaigns, changes, {"B": "ana"})
     assert list(q["cluster_id"]) == ["B", "A", "D"]  # 5000 > 900 > 9; decided and other views left out
     assert list(q["change"]) == ["+3 -1", "new", ""] and list(q["owner"]) == ["ana", "", ""]
+
+
+def test_queue_page_shows_enforceable_campaigns_first_and_counts_the_rest() -> None:
+    queue = pd.DataFrame({"cluster_id": ["A", "B", "C", "D"], "score": [0.9, 0.8, 0.75, 0.2]})
+    page = queue_page(queue, 0.7, limit=2)
+    assert list(page.rows["cluster_id"]) == ["A", "B"]
+    assert (page.below_score, page.beyond_page) == (1, 1)
+    everything = queue_page(queue, 0.0)
+    assert list(everything.rows["cluster_id"]) == ["A", "B", "C", "D"]
+    assert (everything.below_score, everything.beyond_page) == (0, 0)

@@ -22,7 +22,7 @@ from linkgraph.casework.history import run_changes
 from linkgraph.casework.queue import review_queue
 from linkgraph.store import open_store
 from linkgraph.users import add_user
-from tests.browser_support import app_server, chromium_browser, screenshots_dir
+from tests.browser_support import app_server, chromium_browser, screenshots_dir, wait_for_painted_graph
 from tests.test_app_support import copy_store, next_day_export
 from tests.test_browser import ARGS, CHROMIUM, _settle
 
@@ -164,6 +164,9 @@ def test_casework_walkthrough_in_chromium(casework_server, chromium, shots, tmp_
     history = page.get_by_text("History across runs").locator(
         "xpath=ancestor::div[@data-testid='stVerticalBlock'][1]"
     )
+    lineage = history.locator("iframe[title*='st_link_analysis']").first
+    drawn = wait_for_painted_graph(page, lineage)
+    assert drawn["canvases"] >= 1 and drawn["painted"] >= 1, f"the lineage graph drew nothing: {drawn}"
     history.screenshot(path=str(shots / "history.png"))
 
     # the enforcement list downloaded from the app matches: members now, minus the excluded one

@@ -7,6 +7,8 @@ from linkgraph.app import data
 from linkgraph.app.decide import actor, can_decide, write
 
 from linkgraph.casework.cases import set_owner, set_status
+from linkgraph.casework.queue import queue_page
+from linkgraph.scoring import DEFAULT_THRESHOLD
 
 st.title("Review queue")
 status = data.status()
@@ -21,6 +23,20 @@ st.caption(
 if queue.empty:
     st.success("Nothing to review: every campaign of the latest run has a decision in force.")
     st.stop()
+below = st.toggle(
+    "Include campaigns below the enforcement threshold",
+    value=False,
+    help=f"By default the queue lists campaigns scoring at least {DEFAULT_THRESHOLD:.2f}, the ones an "
+    "export would enforce.",
+)
+page = queue_page(queue, 0.0 if below else DEFAULT_THRESHOLD)
+if page.below_score or page.beyond_page:
+    st.caption(
+        f"Showing {len(page.rows):,} campaigns; {page.below_score:,} below the threshold are hidden"
+        + (f" and {page.beyond_page:,} more past the first {len(page.rows):,}" if page.beyond_page else "")
+        + "."
+    )
+queue = page.rows
 
 event = st.dataframe(
     queue,

@@ -8,6 +8,8 @@ force (``open``), picked up but not decided (``in_review``), or flagged to look 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from linkgraph.casework.campaigns import OPEN
@@ -34,3 +36,24 @@ def review_queue(
     df["owner"] = df["cluster_id"].map(lambda c: (owners or {}).get(c, ""))
     df = df.sort_values(["value", "score", "cluster_id"], ascending=[False, False, True], kind="stable")
     return df[QUEUE_COLUMNS].reset_index(drop=True)
+
+
+# Rows the queue page sends to the browser at most: a 1M-account store has ~100k undecided
+# clusters, and sending them all makes the first visit take tens of seconds.
+QUEUE_PAGE_ROWS = 500
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """The part of the queue a page shows, and how much of it the filters left out."""
+
+    rows: pd.DataFrame
+    below_score: int  # undecided campaigns under ``min_score`` (one toggle away)
+    beyond_page: int  # at or above ``min_score`` but past the page's ``limit``
+
+
+def queue_page(queue: pd.DataFrame, min_score: float, limit: int = QUEUE_PAGE_ROWS) -> QueuePage:
+    """The queue's campaigns scoring at least ``min_score``, the ``limit`` most valuable first."""
+    keep = queue["score"] >= min_score
+    shown = queue[keep]
+    return QueuePage(shown.head(limit).reset_index(drop=True), int((~keep).sum()), max(0, len(shown) - limit))
